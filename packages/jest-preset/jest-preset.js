@@ -7,12 +7,15 @@ const swc = [
   },
 ];
 
+// typebox 1.x, and cookie 2 (through light-my-request, behind app.inject).
+const ESM_ONLY = ['typebox', '@fastify/type-provider-typebox', 'cookie'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  // typebox 1.x ships only ES modules, which Jest's CommonJS runtime cannot load untransformed.
-  transform: { '^.+\\.(ts|mjs)$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(typebox|@fastify/type-provider-typebox)/)'],
+  transform: { '^.+\\.(ts|mjs|js)$': swc },
+  // These ship only ES modules, which Jest's CommonJS runtime cannot load untransformed on Node < 24.9.
+  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join('|')})/)`],
   moduleFileExtensions: ['ts', 'mjs', 'js', 'json'],
 };

@@ -1,0 +1,57 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppConfig } from './config';
+import { loggerOptions, RequestLogController } from './logging';
+import { drain } from './plugins/drain';
+import { errorEnvelope } from './plugins/error-envelope';
+import { openapi } from './plugins/openapi';
+import { requestIdHeader } from './plugins/request-id-header';
+import { requestIdFor } from './request-id';
+import { greetingRoutes } from './routes/greetings';
+import { healthRoutes } from './routes/health';
+import { rootRoute, type Compute } from './routes/root';
+import { transformRoutes } from './routes/transforms';
+import { userRoutes } from './routes/users';
+import { workRoute } from './routes/work';
+
+export type { Compute };
+
+export interface AppOptions {
+  config: Pick<AppConfig, 'logLevel' | 'bodyLimitBytes'>;
+  /** Set by the entrypoint, never by env: the same image runs as either. */
+  compute: Compute;
+}
+
+/** ALB keeps idle connections for 60 s; the server must outlive that or the ALB sees resets (502s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+function fastifyOptions({ config, compute }: AppOptions): FastifyServerOptions {
+  return {
+    logger: loggerOptions(config.logLevel, compute),
+    logController: new RequestLogController(),
+    genReqId: requestIdFor,
+    bodyLimit: config.bodyLimitBytes,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    // The drain plugin answers with our error envelope instead.
+    return503OnClosing: false,
+  };
+}
+
+/** Builds the service. Never listens: the entrypoints decide how requests arrive. */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify(fastifyOptions(options)).withTypeProvider<TypeBoxTypeProvider>();
+
+  void app.register(openapi);
+  void app.register(errorEnvelope);
+  void app.register(drain);
+  void app.register(requestIdHeader);
+
+  void app.register(rootRoute, { compute: options.compute });
+  void app.register(greetingRoutes);
+  void app.register(transformRoutes);
+  void app.register(userRoutes);
+  void app.register(workRoute);
+  void app.register(healthRoutes);
+
+  return app;
+}

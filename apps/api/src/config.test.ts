@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig, MAX_BODY_LIMIT_BYTES } from './config';
+
+describe('loadConfig', () => {
+  test('defaults suit a container behind an ALB', () => {
+    expect(loadConfig({})).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      logLevel: 'info',
+      bodyLimitBytes: MAX_BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: 25_000,
+    });
+  });
+
+  test('reads and coerces the environment', () => {
+    expect(loadConfig({ HOST: '127.0.0.1', PORT: '8080', LOG_LEVEL: 'debug', BODY_LIMIT_BYTES: '1024', SHUTDOWN_TIMEOUT_MS: '5000' })).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'debug',
+      bodyLimitBytes: 1024,
+      shutdownTimeoutMs: 5000,
+    });
+  });
+
+  test.each([
+    [{ PORT: 'abc' }, 'PORT must be integer'],
+    [{ PORT: '70000' }, 'PORT must be <= 65535'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be equal to one of the allowed values'],
+    [{ BODY_LIMIT_BYTES: String(MAX_BODY_LIMIT_BYTES + 1) }, `BODY_LIMIT_BYTES must be <= ${MAX_BODY_LIMIT_BYTES}`],
+    [{ SHUTDOWN_TIMEOUT_MS: '30000' }, 'SHUTDOWN_TIMEOUT_MS must be <= 29000'],
+  ])('%j fails fast naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

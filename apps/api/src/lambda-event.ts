@@ -1,0 +1,146 @@
+import { Compile } from 'typebox/compile';
+import { Type } from 'typebox';
+
+/*
+ * What a Lambda HTTP event must hold before the adapter may see it. @fastify/aws-lambda throws
+ * synchronously on null and on several malformed fields; checking first gives a clear 400 instead.
+ */
+const Method = Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$" });
+const Path = Type.String({ pattern: '^/', maxLength: 8192 });
+const Optional = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Strings = Type.Record(Type.String(), Type.String());
+const StringLists = Type.Record(Type.String(), Type.Array(Type.String()));
+const Body = { body: Optional(Type.String()), isBase64Encoded: Type.Optional(Type.Boolean()) };
+
+// API Gateway REST (payload 1.0) and ALB target events.
+const PayloadV1 = Compile(
+  Type.Object({
+    httpMethod: Method,
+    path: Path,
+    headers: Optional(Strings),
+    multiValueHeaders: Optional(StringLists),
+    queryStringParameters: Optional(Strings),
+    multiValueQueryStringParameters: Optional(StringLists),
+    requestContext: Type.Optional(Type.Object({})),
+    ...Body,
+  }),
+);
+
+// API Gateway HTTP API (payload 2.0) and function URL events.
+const PayloadV2 = Compile(
+  Type.Object({
+    version: Type.Literal('2.0'),
+    rawPath: Path,
+    rawQueryString: Type.Optional(Type.String()),
+    cookies: Type.Optional(Type.Array(Type.String())),
+    headers: Optional(Strings),
+    requestContext: Type.Object({ http: Type.Object({ method: Method }) }),
+    ...Body,
+  }),
+);
+
+export type EventKind = 'alb' | 'alb-multi-value' | 'payload-v1' | 'payload-v2';
+
+export interface LambdaHttpEvent {
+  httpMethod?: string;
+  path?: string;
+  rawPath?: string;
+  rawQueryString?: string;
+  version?: string;
+  cookies?: string[] | undefined;
+  headers?: Record<string, string> | null;
+  multiValueHeaders?: Record<string, string[]> | null;
+  queryStringParameters?: Record<string, string> | null;
+  multiValueQueryStringParameters?: Record<string, string[]> | null;
+  requestContext?: { elb?: unknown; http?: { method: string } };
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export type CheckedEvent = { ok: true; kind: EventKind; event: LambdaHttpEvent } | { ok: false; problem: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstProblem(validator: typeof PayloadV1 | typeof PayloadV2, event: unknown): string | undefined {
+  if (validator.Check(event)) return undefined;
+  const [error] = validator.Errors(event);
+  return error ? `event${error.instancePath.replaceAll('/', '.')} ${error.message}` : 'event is not a Lambda HTTP event';
+}
+
+/** Says what kind of HTTP event this is, or what is wrong with it. */
+export function checkEvent(event: unknown): CheckedEvent {
+  if (!isRecord(event)) return { ok: false, problem: `event must be an object, got ${event === null ? 'null' : typeof event}` };
+  const isV2 = event.version === '2.0';
+  const problem = firstProblem(isV2 ? PayloadV2 : PayloadV1, event);
+  if (problem) return { ok: false, problem };
+  const checked = event as LambdaHttpEvent;
+  if (isV2) return { ok: true, kind: 'payload-v2', event: checked };
+  if (!isRecord(checked.requestContext) || !('elb' in checked.requestContext)) return { ok: true, kind: 'payload-v1', event: checked };
+  // ALB sends multiValueHeaders only when the target group has multi-value headers on.
+  return { ok: true, kind: checked.multiValueHeaders ? 'alb-multi-value' : 'alb', event: checked };
+}
+
+function joinQuery(pairs: Array<[string, string]>): string {
+  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+function listPairs(lists: Record<string, string[]>): Array<[string, string]> {
+  return Object.entries(lists).flatMap(([k, values]) => values.map((v): [string, string] => [k, v]));
+}
+
+function rawQueryOf(kind: EventKind, event: LambdaHttpEvent): string {
+  switch (kind) {
+    case 'payload-v2':
+      return event.rawQueryString ?? '';
+    case 'alb':
+    case 'alb-multi-value':
+      // ALB passes keys and values still percent-encoded.
+      return event.multiValueQueryStringParameters
+        ? joinQuery(listPairs(event.multiValueQueryStringParameters))
+        : joinQuery(Object.entries(event.queryStringParameters ?? {}));
+    case 'payload-v1': {
+      // API Gateway REST has already decoded them; encode again so they survive the trip.
+      const pairs = event.multiValueQueryStringParameters
+        ? listPairs(event.multiValueQueryStringParameters)
+        : Object.entries(event.queryStringParameters ?? {});
+      return joinQuery(pairs.map(([k, v]) => [encodeURIComponent(k), encodeURIComponent(v)]));
+    }
+  }
+}
+
+/** Repeated headers, joined the way Node's HTTP parser joins them for a native server. */
+function joinHeaderLists(lists: Record<string, string[]>): Record<string, string> {
+  const joined: Record<string, string> = {};
+  for (const [name, values] of Object.entries(lists)) {
+    if (values.length) joined[name.toLowerCase()] = values.join(name.toLowerCase() === 'cookie' ? '; ' : ', ');
+  }
+  return joined;
+}
+
+/**
+ * Rewrites an event so @fastify/aws-lambda hands Fastify the raw query string, parsed by the same
+ * parser as on Fargate. Left to itself the adapter splits v2 values on commas, does not turn "+"
+ * into a space for ALB, throws on malformed percent-encoding, and (without albMultiValueHeaders)
+ * drops every single-valued header of a multi-value ALB event. Headers are joined as Node joins them.
+ */
+export function toAdapterEvent(kind: EventKind, event: LambdaHttpEvent): LambdaHttpEvent {
+  const query = rawQueryOf(kind, event);
+  const path = (kind === 'payload-v2' ? event.rawPath : event.path) ?? '/';
+  const url = query ? `${path}?${query}` : path;
+  const normalized: LambdaHttpEvent = {
+    ...event,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    ...(kind === 'payload-v2' ? { rawPath: url } : { path: url }),
+  };
+  if (kind === 'payload-v2') {
+    if (event.cookies?.length) normalized.headers = { ...event.headers, cookie: event.cookies.join('; ') };
+    normalized.cookies = undefined;
+  } else if (event.multiValueHeaders) {
+    normalized.headers = joinHeaderLists(event.multiValueHeaders);
+    normalized.multiValueHeaders = null;
+  }
+  return normalized;
+}

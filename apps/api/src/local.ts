@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createLambdaGateway, type LambdaHttpHandler } from '@switchyard/lambda-local/gateway';
+
+/*
+ * `pnpm start`: the two computes side by side on this machine. The native server (Fargate mode)
+ * runs as its own process; the Lambda-mode endpoint turns each request into an ALB event and
+ * invokes the real bundled handler, as the load balancer in front of the function would.
+ */
+const fargatePort = Number(process.env.PORT ?? 3000);
+const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3001);
+const host = process.env.HOST ?? '127.0.0.1';
+
+const server = spawn(process.execPath, [join(__dirname, 'server.js')], {
+  env: { ...process.env, PORT: String(fargatePort), HOST: host },
+  stdio: 'inherit',
+});
+
+// Loaded at run time, not bundled in, so this endpoint exercises the very file Lambda runs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handler } = require(join(__dirname, 'lambda.js')) as { handler: LambdaHttpHandler };
+const gateway = createLambdaGateway(handler, { shape: 'alb-multi-value' });
+
+gateway.listen(lambdaPort, host, () => {
+  const fargate = `http://${host}:${fargatePort}`;
+  const lambda = `http://${host}:${lambdaPort}`;
+  console.log(`
+switchyard is running locally
+  Fargate mode (native HTTP server):    ${fargate}
+  Lambda mode  (ALB event -> handler):  ${lambda}
+
+Try the same request against both:
+  curl ${fargate}/            curl ${lambda}/
+  curl '${fargate}/hello?name=Ada'
+  curl '${lambda}/hello?name=Ada'
+  curl -X POST ${lambda}/users -H 'content-type: application/json' -d '{"email":"ada@example.com"}'
+  curl ${fargate}/openapi.json
+
+Ctrl-C stops both.
+`);
+});
+
+function stop(signal: NodeJS.Signals): void {
+  gateway.close();
+  server.kill(signal);
+}
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
+server.on('exit', (code) => {
+  gateway.close();
+  process.exitCode = code ?? 0;
+});

@@ -1,0 +1,32 @@
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { AppConfig } from './config';
+import type { Compute } from './routes/root';
+
+/**
+ * One log line per request, when it completes. Fastify's default writes two (incoming and
+ * completed) with the whole request and reply serialized, which doubles the logging cost for
+ * little extra information.
+ */
+export class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+    };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
+}
+
+/** The same JSON fields on both computes; pid and hostname mean little in a task or a sandbox. */
+export function loggerOptions(logLevel: AppConfig['logLevel'], compute: Compute): FastifyServerOptions['logger'] {
+  return {
+    level: logLevel,
+    base: { service: 'switchyard-api', compute },
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+  };
+}
