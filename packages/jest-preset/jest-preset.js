@@ -15,7 +15,7 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.(ts|mjs|js)$': swc },
-  // These ship only ES modules, which Jest's CommonJS runtime cannot load untransformed on Node < 24.9.
-  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join('|')})/)`],
+  // Bundles under dist/ are tested as built. These ship only ES modules, which Jest's CommonJS runtime cannot load untransformed on Node < 24.9.
+  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join('|')})/)`, '<rootDir>/dist/'],
   moduleFileExtensions: ['ts', 'mjs', 'js', 'json'],
 };

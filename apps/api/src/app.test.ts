@@ -100,7 +100,10 @@ describe('buildApp', () => {
   });
 
   test('the request id comes from the ALB trace header, else is generated, and is echoed', async () => {
-    const traced = await app.inject({ url: '/health', headers: { 'x-amzn-trace-id': 'Root=1-67891233-abcdef012345678912345678;Sampled=1' } });
+    const traced = await app.inject({
+      url: '/health',
+      headers: { 'x-amzn-trace-id': 'Root=1-67891233-abcdef012345678912345678;Sampled=1' },
+    });
     expect(traced.headers['x-request-id']).toBe('1-67891233-abcdef012345678912345678');
     const plain = await app.inject('/health');
     expect(plain.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

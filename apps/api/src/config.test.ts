@@ -12,7 +12,9 @@ describe('loadConfig', () => {
   });
 
   test('reads and coerces the environment', () => {
-    expect(loadConfig({ HOST: '127.0.0.1', PORT: '8080', LOG_LEVEL: 'debug', BODY_LIMIT_BYTES: '1024', SHUTDOWN_TIMEOUT_MS: '5000' })).toEqual({
+    expect(
+      loadConfig({ HOST: '127.0.0.1', PORT: '8080', LOG_LEVEL: 'debug', BODY_LIMIT_BYTES: '1024', SHUTDOWN_TIMEOUT_MS: '5000' }),
+    ).toEqual({
       host: '127.0.0.1',
       port: 8080,
       logLevel: 'debug',

@@ -93,13 +93,19 @@ describe.each(EVENT_SHAPES)('%s events', (shape) => {
 });
 
 test('API Gateway REST strips the stage when the path carries it', async () => {
-  const result = await handler(toLambdaEvent('api-gateway-v1', { method: 'GET', path: '/goodbye' }, { stage: 'prod', stageInPath: true }), lambdaContext('t', 1000));
+  const result = await handler(
+    toLambdaEvent('api-gateway-v1', { method: 'GET', path: '/goodbye' }, { stage: 'prod', stageInPath: true }),
+    lambdaContext('t', 1000),
+  );
   expect(json(readLambdaResult(result).body).message).toBe('Goodbye, World');
 });
 
 test('API Gateway REST header names keep their case and are still found', async () => {
   const event = toLambdaEvent('api-gateway-v1', { method: 'GET', path: '/echo' });
-  const result = await handler({ ...event, headers: { 'X-Custom': 'Yes' }, multiValueHeaders: { 'X-Custom': ['Yes'] } }, lambdaContext('t', 1000));
+  const result = await handler(
+    { ...event, headers: { 'X-Custom': 'Yes' }, multiValueHeaders: { 'X-Custom': ['Yes'] } },
+    lambdaContext('t', 1000),
+  );
   expect(json(readLambdaResult(result).body).headers['x-custom']).toBe('Yes');
 });
 
@@ -115,7 +121,11 @@ describe('malformed events get a 400 JSON error, never an exception', () => {
     ['an invalid method', { httpMethod: 'GE T', path: '/' }, 'event.httpMethod'],
     ['headers as a string', { httpMethod: 'GET', path: '/', headers: 'host: x' }, 'event.headers'],
     ['a numeric body', { httpMethod: 'POST', path: '/users', body: 42 }, 'event.body'],
-    ['multi-value headers not lists', { httpMethod: 'GET', path: '/', multiValueHeaders: { a: 'b' }, requestContext: { elb: {} } }, 'event.multiValueHeaders'],
+    [
+      'multi-value headers not lists',
+      { httpMethod: 'GET', path: '/', multiValueHeaders: { a: 'b' }, requestContext: { elb: {} } },
+      'event.multiValueHeaders',
+    ],
     ['a v2 event without requestContext', { version: '2.0', rawPath: '/' }, 'requestContext'],
     ['a v2 event without a method', { version: '2.0', rawPath: '/', requestContext: { http: {} } }, 'method'],
   ])('%s', async (_, event, problem) => {
@@ -127,11 +137,14 @@ describe('malformed events get a 400 JSON error, never an exception', () => {
 
   test('arbitrary values never make the handler throw or answer 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ httpMethod: fc.string(), path: fc.string(), headers: fc.anything(), body: fc.anything() })), async (event) => {
-        const response = readLambdaResult(await handler(event, lambdaContext('t', 1000)));
-        expect(response.statusCode).toBeGreaterThanOrEqual(200);
-        expect(response.statusCode).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.anything(), fc.record({ httpMethod: fc.string(), path: fc.string(), headers: fc.anything(), body: fc.anything() })),
+        async (event) => {
+          const response = readLambdaResult(await handler(event, lambdaContext('t', 1000)));
+          expect(response.statusCode).toBeGreaterThanOrEqual(200);
+          expect(response.statusCode).toBeLessThan(500);
+        },
+      ),
       { numRuns: 300 },
     );
   });

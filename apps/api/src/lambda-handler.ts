@@ -55,9 +55,12 @@ export function createLambdaHandler(app: FastifyInstance): LambdaHttpHandler {
     }
     try {
       const invoke = () => proxy(toAdapterEvent(checked.kind, checked.event) as never, context as Context);
-      const result = (await (context?.awsRequestId ? lambdaInvocation.run({ awsRequestId: context.awsRequestId }, invoke) : invoke())) as LambdaHttpResult;
+      const result = (await (context?.awsRequestId
+        ? lambdaInvocation.run({ awsRequestId: context.awsRequestId }, invoke)
+        : invoke())) as LambdaHttpResult;
       // The adapter answers an inject failure with an empty 500; give it the envelope.
-      if (result.statusCode >= 500 && !result.body) return forTrigger(checked.kind, jsonError(500, 'INTERNAL_ERROR', 'Internal Server Error'));
+      if (result.statusCode >= 500 && !result.body)
+        return forTrigger(checked.kind, jsonError(500, 'INTERNAL_ERROR', 'Internal Server Error'));
       return forTrigger(checked.kind, result);
     } catch (err) {
       app.log.error({ err }, 'Lambda invocation failed');

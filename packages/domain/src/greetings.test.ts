@@ -16,10 +16,13 @@ describe('greetings', () => {
 
   test('any non-blank name is greeted verbatim, trimmed', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''), (name) => {
-        expect(hello(name)).toBe(`Hello, ${name.trim()}`);
-        expect(goodbye(name)).toBe(`Goodbye, ${name.trim()}`);
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''),
+        (name) => {
+          expect(hello(name)).toBe(`Hello, ${name.trim()}`);
+          expect(goodbye(name)).toBe(`Goodbye, ${name.trim()}`);
+        },
+      ),
     );
   });
 });

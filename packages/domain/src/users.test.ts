@@ -65,9 +65,12 @@ describe('createUser', () => {
 
   test('rejects any address without exactly one usable @', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes('@')), (s) => {
-        expect(isEmail(s)).toBe(false);
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes('@')),
+        (s) => {
+          expect(isEmail(s)).toBe(false);
+        },
+      ),
     );
   });
 });

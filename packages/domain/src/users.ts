@@ -16,9 +16,7 @@ export interface UserValidationError {
   message: string;
 }
 
-export type CreateUserResult =
-  | { ok: true; user: User }
-  | { ok: false; error: UserValidationError };
+export type CreateUserResult = { ok: true; user: User } | { ok: false; error: UserValidationError };
 
 export interface CreateUserDeps {
   /** @default crypto.randomUUID */

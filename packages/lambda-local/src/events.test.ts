@@ -55,7 +55,12 @@ describe('toLambdaEvent', () => {
 
   test.each(EVENT_SHAPES)('%s base64-encodes binary bodies and leaves text alone', (shape) => {
     const binary = Buffer.from([0, 255, 1, 254]);
-    const event = toLambdaEvent(shape, { method: 'PUT', path: '/x', headers: { 'content-type': 'application/octet-stream' }, body: binary });
+    const event = toLambdaEvent(shape, {
+      method: 'PUT',
+      path: '/x',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: binary,
+    });
     expect(event).toMatchObject({ isBase64Encoded: true, body: binary.toString('base64') });
     const text = toLambdaEvent(shape, { method: 'PUT', path: '/x', headers: { 'content-type': 'text/plain' }, body: 'hé' });
     expect(text).toMatchObject({ isBase64Encoded: false, body: 'hé' });

@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  ALBEvent,
-  APIGatewayProxyEvent,
-  APIGatewayProxyEventV2,
-} from 'aws-lambda';
+import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /** A plain HTTP request, as a client sent it. Header names may have any case. */
 export interface HttpRequest {
@@ -148,7 +144,10 @@ export function toApiGatewayV1Event(req: HttpRequest, options: EventOptions = {}
 
 function toPayloadV2Event(req: HttpRequest, domainName: string, options: EventOptions): APIGatewayProxyEventV2 {
   const lists = headerLists(req.headers);
-  const cookies = lists.get('cookie')?.flatMap((c) => c.split(/;\s*/)).filter(Boolean);
+  const cookies = lists
+    .get('cookie')
+    ?.flatMap((c) => c.split(/;\s*/))
+    .filter(Boolean);
   lists.delete('cookie');
   // Payload 2.0 joins repeated headers and repeated query values with commas.
   const headers = Object.fromEntries([...lists].map(([k, v]) => [k, v.join(',')]));

@@ -17,7 +17,9 @@ describe('readLambdaResult', () => {
   });
 
   test('decodes base64 bodies', () => {
-    expect(readLambdaResult({ statusCode: 200, body: Buffer.from([1, 2]).toString('base64'), isBase64Encoded: true }).body).toEqual(Buffer.from([1, 2]));
+    expect(readLambdaResult({ statusCode: 200, body: Buffer.from([1, 2]).toString('base64'), isBase64Encoded: true }).body).toEqual(
+      Buffer.from([1, 2]),
+    );
   });
 
   test.each([

@@ -9,7 +9,9 @@ export const workRoute: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Simulate a slow request (shows long requests and graceful drain)',
-        querystring: Type.Object({ ms: Type.Integer({ minimum: MIN_WORK_MS, maximum: MAX_WORK_MS, description: 'Delay in milliseconds' }) }),
+        querystring: Type.Object({
+          ms: Type.Integer({ minimum: MIN_WORK_MS, maximum: MAX_WORK_MS, description: 'Delay in milliseconds' }),
+        }),
         response: { 200: Type.Object({ sleptMs: Type.Integer() }), '4xx': ErrorEnvelope },
       },
     },

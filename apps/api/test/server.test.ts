@@ -1,0 +1,92 @@
+import { Agent } from 'node:http';
+import { send } from './support/http';
+import { run, startServer, stop, type RunningProcess } from './support/processes';
+
+const json = (body: Buffer) => JSON.parse(body.toString('utf8'));
+
+describe('dist/server.js (Fargate mode)', () => {
+  let server: (RunningProcess & { baseUrl: string }) | undefined;
+  afterEach(() => stop(server));
+
+  test('serves real HTTP as the fargate compute, keeping connections alive past the ALB idle timeout', async () => {
+    server = await startServer();
+    const res = await send(server.baseUrl, { method: 'GET', path: '/', headers: { connection: 'keep-alive' } });
+    expect(res.statusCode).toBe(200);
+    expect(json(res.body)).toEqual({ message: 'Hello from fargate', compute: 'fargate' });
+    // ALB's idle timeout is 60 s; a shorter server timeout makes the ALB hit closed sockets (502s).
+    expect(res.headers['keep-alive']).toEqual(['timeout=65']);
+  });
+
+  test('writes one JSON log line per request with the request id from the ALB trace header', async () => {
+    server = await startServer();
+    const traceRoot = '1-5759e988-bd862e3fe1be46a994272793';
+    await send(server.baseUrl, {
+      method: 'GET',
+      path: '/hello',
+      query: 'name=Log',
+      headers: { 'x-amzn-trace-id': `Root=${traceRoot};Sampled=1` },
+    });
+    const line = await server.waitFor(/^\{.*"request completed".*\}$/m);
+    expect(JSON.parse(line[0])).toEqual({
+      level: 30,
+      time: expect.stringMatching(/Z$/),
+      service: 'switchyard-api',
+      compute: 'fargate',
+      reqId: traceRoot,
+      method: 'GET',
+      url: '/hello?name=Log',
+      statusCode: 200,
+      durationMs: expect.any(Number),
+      msg: 'request completed',
+    });
+    expect(server.output().match(/"reqId":"1-5759e988/g)).toHaveLength(1);
+  });
+
+  test('on SIGTERM answers every request in flight, refuses new connections, and exits 0', async () => {
+    server = await startServer();
+    const { baseUrl } = server;
+    // Keep-alive connections, as the ALB holds them: they must not keep the process alive once answered.
+    const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+    await Promise.all(Array.from({ length: 10 }, () => send(baseUrl, { method: 'GET', path: '/health' }, agent)));
+    const inFlight = Array.from({ length: 10 }, () => send(baseUrl, { method: 'GET', path: '/work', query: 'ms=1500' }, agent));
+    // Barrier: once a request sent later on a fresh connection is answered, the server has read the ten.
+    await send(baseUrl, { method: 'GET', path: '/health' });
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await server.waitFor(/draining before exit/);
+
+    // A new connection is refused once the listener has closed (reset, or a 503, if it races the close).
+    const late = await send(baseUrl, { method: 'GET', path: '/health' }).then((res) => res.statusCode, (err: Error) => err.message);
+    expect([expect.stringMatching(/ECONNREFUSED|ECONNRESET/), 503]).toContainEqual(late);
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));
+    answers.forEach((a) => expect(json(a.body)).toEqual({ sleptMs: 1500 }));
+    answers.forEach((a) => expect(a.headers.connection).toEqual(['close']));
+    expect(await server.exited).toBe(0);
+    // It waited for the work, and not for the 25 s grace period.
+    expect(Date.now() - signalledAt).toBeLessThan(5000);
+    agent.destroy();
+  });
+
+  test('exits 0 at once on SIGINT when idle', async () => {
+    server = await startServer();
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+  });
+
+  test('exits 1 after the grace period if a request outlives it', async () => {
+    server = await startServer({ SHUTDOWN_TIMEOUT_MS: '1000' });
+    const stuck = send(server.baseUrl, { method: 'GET', path: '/work', query: 'ms=10000' }).catch((err: Error) => err);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/killed by timeout \(1000ms\)/);
+    await stuck;
+  });
+
+  test('refuses to start on an invalid environment, saying which variable is wrong', async () => {
+    const failed = run('server.js', { PORT: 'eighty' });
+    expect(await failed.exited).toBe(1);
+    expect(failed.output()).toMatch(/Invalid environment: PORT must be integer/);
+  });
+});

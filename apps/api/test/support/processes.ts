@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const DIST = join(__dirname, '..', '..', 'dist');
+
+export interface RunningProcess {
+  child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string>;
+  /** Resolves with the first output line matching `pattern`; rejects if the process ends first or time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+}
+
+export function run(script: string, env: NodeJS.ProcessEnv): RunningProcess {
+  const child = spawn(process.execPath, [join(DIST, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    listeners.forEach((notify) => notify());
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+
+  function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = output.match(pattern);
+        if (match) {
+          cleanup();
+          resolve(match);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${pattern} in output:\n${output}`));
+      }, timeoutMs);
+      void exited.then((code) => {
+        cleanup();
+        reject(new Error(`${script} exited (${code}) before printing ${pattern}; output:\n${output}`));
+      });
+      const cleanup = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      check();
+    });
+  }
+
+  return { child, output: () => output, exited, waitFor };
+}
+
+/**
+ * Starts dist/server.js on a free loopback port and resolves once it listens. Logs at info, since
+ * the listening line is how the port is learnt; the output is captured, not printed.
+ */
+export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<RunningProcess & { baseUrl: string }> {
+  const server = run('server.js', { HOST: '127.0.0.1', PORT: '0', ...env, LOG_LEVEL: 'info' });
+  const [, baseUrl] = await server.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+  return { ...server, baseUrl: baseUrl as string };
+}
+
+export async function stop(proc: RunningProcess | undefined): Promise<void> {
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGKILL');
+  await proc.exited;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** What the domain must never import: it stays plain functions and types, runnable anywhere. */
+export const FRAMEWORK_AND_CLOUD_IMPORTS = [
+  'fastify',
+  'fastify-*',
+  '@fastify/*',
+  'aws-lambda',
+  'aws-sdk',
+  'aws-cdk-lib',
+  '@aws-sdk/*',
+  '@aws-lambda-powertools/*',
+  'cdktf',
+  'cdktf-*',
+  '@cdktf/*',
+  'constructs',
+];
+
+export default defineConfig(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/cdktf.out/**', '**/.turbo/**'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['packages/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: FRAMEWORK_AND_CLOUD_IMPORTS,
+              message: 'packages/domain stays pure: no framework, AWS or CDKTF imports. Put adapters in apps/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
