@@ -1,4 +1,6 @@
 // Bundles each entrypoint into one CommonJS file that runs with plain `node` (and in Lambda).
+// `--watch` rebuilds on change and restarts the local runner (dist/local.js) after each good build.
+import { spawn } from 'node:child_process';
 import { build, context } from 'esbuild';
 
 const options = {
@@ -13,8 +15,30 @@ const options = {
   logLevel: 'info',
 };
 
-if (process.argv.includes('--watch')) {
-  await (await context(options)).watch();
-} else {
+if (!process.argv.includes('--watch')) {
   await build(options);
+} else {
+  let local;
+  const restartLocal = {
+    name: 'restart-local',
+    setup(esbuild) {
+      esbuild.onEnd(async (result) => {
+        if (result.errors.length) return;
+        if (local) {
+          const stopped = new Promise((resolve) => local.once('exit', resolve));
+          local.kill('SIGTERM');
+          await stopped;
+        }
+        local = spawn(process.execPath, ['dist/local.js'], { stdio: 'inherit' });
+      });
+    },
+  };
+  const ctx = await context({ ...options, plugins: [restartLocal] });
+  await ctx.watch();
+  const shutdown = async () => {
+    await ctx.dispose();
+    local?.kill('SIGTERM');
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createLambdaGateway, type LambdaHttpHandler } from '@switchyard/lambda-local/gateway';
 
@@ -11,6 +12,10 @@ const fargatePort = Number(process.env.PORT ?? 3000);
 const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3001);
 const host = process.env.HOST ?? '127.0.0.1';
 
+// Registered before anything slow, so an early Ctrl-C still stops the child it is about to start.
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
+
 const server = spawn(process.execPath, [join(__dirname, 'server.js')], {
   env: { ...process.env, PORT: String(fargatePort), HOST: host },
   stdio: 'inherit',
@@ -19,7 +24,7 @@ const server = spawn(process.execPath, [join(__dirname, 'server.js')], {
 // Loaded at run time, not bundled in, so this endpoint exercises the very file Lambda runs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require(join(__dirname, 'lambda.js')) as { handler: LambdaHttpHandler };
-const gateway = createLambdaGateway(handler, { shape: 'alb-multi-value' });
+const gateway: Server | undefined = createLambdaGateway(handler, { shape: 'alb-multi-value' });
 
 gateway.listen(lambdaPort, host, () => {
   const fargate = `http://${host}:${fargatePort}`;
@@ -41,11 +46,9 @@ Ctrl-C stops both.
 });
 
 function stop(signal: NodeJS.Signals): void {
-  gateway.close();
+  gateway?.close();
   server.kill(signal);
 }
-process.once('SIGINT', () => stop('SIGINT'));
-process.once('SIGTERM', () => stop('SIGTERM'));
 server.on('exit', (code) => {
   gateway.close();
   process.exitCode = code ?? 0;

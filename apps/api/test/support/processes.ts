@@ -15,7 +15,8 @@ export interface RunningProcess {
 }
 
 export function run(script: string, env: NodeJS.ProcessEnv): RunningProcess {
-  const child = spawn(process.execPath, [join(DIST, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stop() also ends anything it started (local.js starts server.js).
+  const child = spawn(process.execPath, [join(DIST, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -66,8 +67,12 @@ export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<RunningP
 }
 
 export async function stop(proc: RunningProcess | undefined): Promise<void> {
-  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGKILL');
+  if (!proc?.child.pid) return;
+  try {
+    process.kill(-proc.child.pid, 'SIGKILL');
+  } catch {
+    // The group has already gone.
+  }
   await proc.exited;
 }
 
