@@ -1,0 +1,60 @@
+import { DataResource, TerraformLocal, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { CpuArchitecture } from '../config/environments';
+
+export interface ImageBuildProps {
+  readonly repositoryUrl: string;
+  readonly region: string;
+  readonly architecture: CpuArchitecture;
+  /** Hash of everything that goes into the image; it is the tag, so a new tag means new content. */
+  readonly sourceHash: string;
+  /** Repository root: the Docker build context. */
+  readonly repositoryRoot: string;
+}
+
+/**
+ * The image reference both computes run. Either a prebuilt image given in the `image_uri` variable
+ * (a tag or a digest), or `docker/Dockerfile` built and pushed during apply, tagged with the source
+ * hash, before the function and task definition that use it.
+ */
+export class ImageBuild extends Construct {
+  readonly imageUri: string;
+  /** Depend on this to run after the push. */
+  readonly pushed: DataResource;
+
+  constructor(scope: Construct, id: string, props: ImageBuildProps) {
+    super(scope, id);
+
+    const prebuilt = new TerraformVariable(scope, 'image_uri', {
+      type: 'string',
+      default: '',
+      description: 'Deploy this prebuilt image (repo:tag or repo@sha256:...) instead of building docker/Dockerfile.',
+    });
+
+    const tag = `src-${props.sourceHash.slice(0, 20)}`;
+    const platform = props.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    this.pushed = new DataResource(this, 'push', {
+      // Re-run only when the content changes; an unchanged hash means the image is already there.
+      triggersReplace: { tag, repository: props.repositoryUrl },
+    });
+    this.pushed.addOverride('count', `\${${prebuilt.fqn} == "" ? 1 : 0}`);
+    this.pushed.addOverride('provisioner', [
+      {
+        'local-exec': {
+          working_dir: props.repositoryRoot,
+          command: 'sh infra/scripts/push-image.sh',
+          environment: { REPOSITORY_URL: props.repositoryUrl, IMAGE_TAG: tag, AWS_REGION: props.region, PLATFORM: platform },
+        },
+      },
+    ]);
+
+    // A local, so the task definition's JSON gets a plain reference; join() rather than a nested
+    // "${...}" string, because cdktf renders references bare inside an expression.
+    const imageUri = new TerraformLocal(
+      scope,
+      'image_uri_effective',
+      `\${${prebuilt.fqn} != "" ? ${prebuilt.fqn} : join(":", [${props.repositoryUrl}, "${tag}"])}`,
+    );
+    this.imageUri = imageUri.asString;
+  }
+}

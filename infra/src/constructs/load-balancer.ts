@@ -1,0 +1,98 @@
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+
+export interface LoadBalancerProps {
+  readonly namePrefix: string;
+  readonly vpcId: string;
+  readonly publicSubnetIds: string[];
+  /** Port the Fargate container listens on. */
+  readonly containerPort: number;
+  /** Whether port 443 is opened (a certificate is configured). */
+  readonly https: boolean;
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * The stable front door: an internet-facing ALB with one target group per compute. Listeners (and
+ * so the traffic split) live in TrafficListeners, which must come after the Fargate service.
+ */
+export class LoadBalancer extends Construct {
+  readonly arn: string;
+  readonly arnSuffix: string;
+  readonly dnsName: string;
+  readonly securityGroupId: string;
+  readonly lambdaTargetGroupArn: string;
+  readonly fargateTargetGroupArn: string;
+  readonly fargateTargetGroupArnSuffix: string;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+
+    const securityGroup = new SecurityGroup(this, 'security-group', {
+      name: `${props.namePrefix}-alb`,
+      description: 'Internet to the switchyard ALB',
+      vpcId: props.vpcId,
+      tags: { Name: `${props.namePrefix}-alb` },
+    });
+    for (const port of props.https ? [80, 443] : [80]) {
+      new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
+        securityGroupId: securityGroup.id,
+        description: `HTTP${port === 443 ? 'S' : ''} from anywhere`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    }
+
+    const alb = new Lb(this, 'alb', {
+      name: `${props.namePrefix}-alb`,
+      loadBalancerType: 'application',
+      internal: false,
+      securityGroups: [securityGroup.id],
+      subnets: props.publicSubnetIds,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: 'defensive',
+      // Above /work's 30 s; the server's keep-alive (65 s) outlives this idle timeout.
+      idleTimeout: 60,
+      enableDeletionProtection: props.deletionProtection,
+    });
+
+    const lambdaTargets = new LbTargetGroup(this, 'lambda-targets', {
+      name: `${props.namePrefix}-lambda`,
+      targetType: 'lambda',
+      // The handler reads both forms; multi-value keeps repeated query keys and headers.
+      lambdaMultiValueHeadersEnabled: true,
+    });
+
+    const fargateTargets = new LbTargetGroup(this, 'fargate-targets', {
+      name: `${props.namePrefix}-fargate`,
+      targetType: 'ip',
+      protocol: 'HTTP',
+      port: props.containerPort,
+      vpcId: props.vpcId,
+      // ECS waits this long after deregistering a task before stopping it: in-flight requests
+      // (at most 30 s on /work) finish first. Longer only slows every deployment and scale-in.
+      deregistrationDelay: '35',
+      healthCheck: {
+        path: '/ready',
+        matcher: '200',
+        interval: 10,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
+    });
+
+    this.arn = alb.arn;
+    this.arnSuffix = alb.arnSuffix;
+    this.dnsName = alb.dnsName;
+    this.securityGroupId = securityGroup.id;
+    this.lambdaTargetGroupArn = lambdaTargets.arn;
+    this.fargateTargetGroupArn = fargateTargets.arn;
+    this.fargateTargetGroupArnSuffix = fargateTargets.arnSuffix;
+  }
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** What goes into the image: a change to any of these means a new image. */
+export const IMAGE_INPUTS = [
+  'docker',
+  'apps/api/src',
+  'apps/api/build.mjs',
+  'apps/api/package.json',
+  'packages/domain/src',
+  'packages/domain/package.json',
+  'pnpm-lock.yaml',
+  'package.json',
+];
+
+function filesUnder(root: string, path: string): string[] {
+  const full = join(root, path);
+  let stats;
+  try {
+    stats = statSync(full);
+  } catch {
+    return [];
+  }
+  if (stats.isFile()) return [path];
+  return readdirSync(full)
+    .filter((name) => !name.endsWith('.test.ts'))
+    .flatMap((name) => filesUnder(root, join(path, name)));
+}
+
+/** SHA-256 over the image inputs' paths and contents, in a stable order. */
+export function imageSourceHash(repositoryRoot: string, inputs: readonly string[] = IMAGE_INPUTS): string {
+  const hash = createHash('sha256');
+  const files = inputs.flatMap((input) => filesUnder(repositoryRoot, input)).sort();
+  for (const file of files) {
+    hash.update(relative(repositoryRoot, join(repositoryRoot, file)));
+    hash.update('\0');
+    hash.update(readFileSync(join(repositoryRoot, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}

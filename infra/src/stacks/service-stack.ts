@@ -1,0 +1,146 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/environments';
+import { ComputeSwitch } from '../constructs/compute-switch';
+import { ContainerRegistry } from '../constructs/container-registry';
+import { EcsCluster } from '../constructs/ecs-cluster';
+import { FargateAutoscaling } from '../constructs/fargate-autoscaling';
+import { FargateService } from '../constructs/fargate-service';
+import { ImageBuild } from '../constructs/image-build';
+import { LambdaTarget } from '../constructs/lambda-target';
+import { LoadBalancer } from '../constructs/load-balancer';
+import { Network } from '../constructs/network';
+import { TrafficListeners } from '../constructs/traffic-listeners';
+import { CONTAINER_PORT } from '../image-contract';
+
+export interface RemoteState {
+  readonly bucket: string;
+  readonly region: string;
+  /** DynamoDB lock table; without one, S3's own lock file is used (Terraform >= 1.10). */
+  readonly lockTable?: string;
+}
+
+export interface ServiceStackProps {
+  readonly environment: EnvironmentConfig;
+  /** Hash of the image's inputs; tags the image built during apply. */
+  readonly sourceHash: string;
+  readonly repositoryRoot: string;
+  /** @default local state beside the synthesized stack */
+  readonly remoteState?: RemoteState;
+}
+
+/** One environment of switchyard: everything behind one ALB URL, with the compute switch. */
+export class ServiceStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id);
+    const env = props.environment;
+    const prefix = `switchyard-${env.name}`;
+
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      defaultTags: [{ tags: { Project: 'switchyard', Environment: env.name, ManagedBy: 'cdktf' } }],
+    });
+    if (props.remoteState) {
+      const backend = new S3Backend(this, {
+        bucket: props.remoteState.bucket,
+        key: `switchyard/${id}.tfstate`,
+        region: props.remoteState.region,
+        encrypt: true,
+        ...(props.remoteState.lockTable ? { dynamodbTable: props.remoteState.lockTable } : {}),
+      });
+      if (!props.remoteState.lockTable) backend.addOverride('use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    }
+
+    const traffic = new ComputeSwitch(this, 'compute-switch', { defaultCompute: env.defaultCompute });
+    const registry = new ContainerRegistry(this, 'registry', {
+      name: prefix,
+      keepImages: env.keepImages,
+      forceDelete: !env.deletionProtection,
+    });
+    const image = new ImageBuild(this, 'image', {
+      repositoryUrl: registry.repositoryUrl,
+      region: env.region,
+      architecture: env.architecture,
+      sourceHash: props.sourceHash,
+      repositoryRoot: props.repositoryRoot,
+    });
+
+    const network = new Network(this, 'network', {
+      namePrefix: prefix,
+      network: env.network,
+      availabilityZones: [`${env.region}${env.availabilityZoneSuffixes[0]}`, `${env.region}${env.availabilityZoneSuffixes[1]}`],
+    });
+    const alb = new LoadBalancer(this, 'load-balancer', {
+      namePrefix: prefix,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      containerPort: CONTAINER_PORT,
+      https: Boolean(env.certificateArn),
+      deletionProtection: env.deletionProtection,
+    });
+    const listeners = new TrafficListeners(this, 'listeners', {
+      loadBalancerArn: alb.arn,
+      lambdaTargetGroupArn: alb.lambdaTargetGroupArn,
+      fargateTargetGroupArn: alb.fargateTargetGroupArn,
+      lambdaWeight: traffic.lambdaWeight,
+      fargateWeight: traffic.fargateWeight,
+      ...(env.certificateArn ? { certificateArn: env.certificateArn } : {}),
+    });
+
+    const lambda = new LambdaTarget(this, 'lambda', {
+      functionName: prefix,
+      imageUri: image.imageUri,
+      architecture: env.architecture,
+      memoryMiB: env.lambda.memoryMiB,
+      timeoutSeconds: env.lambda.timeoutSeconds,
+      ...(env.lambda.reservedConcurrency ? { reservedConcurrency: env.lambda.reservedConcurrency } : {}),
+      targetGroupArn: alb.lambdaTargetGroupArn,
+      logRetentionDays: env.logRetentionDays,
+      dependsOn: [image.pushed],
+    });
+
+    const cluster = new EcsCluster(this, 'cluster', { name: prefix });
+    const fargate = new FargateService(this, 'fargate', {
+      namePrefix: prefix,
+      region: env.region,
+      clusterArn: cluster.arn,
+      imageUri: image.imageUri,
+      repositoryArn: registry.repositoryArn,
+      cpu: env.fargate.cpu,
+      memoryMiB: env.fargate.memoryMiB,
+      architecture: env.architecture,
+      containerPort: CONTAINER_PORT,
+      desiredCount: traffic.whileFargateRuns(env.fargate.minTasks),
+      vpcId: network.vpcId,
+      subnetIds: network.serviceSubnetIds,
+      assignPublicIp: network.assignPublicIp,
+      loadBalancerSecurityGroupId: alb.securityGroupId,
+      targetGroupArn: alb.fargateTargetGroupArn,
+      logRetentionDays: env.logRetentionDays,
+      dependsOn: [...listeners.all, image.pushed],
+    });
+    new FargateAutoscaling(this, 'autoscaling', {
+      clusterName: cluster.name,
+      serviceName: fargate.serviceName,
+      minTasks: traffic.whileFargateRuns(env.fargate.minTasks),
+      maxTasks: traffic.whileFargateRuns(env.fargate.maxTasks),
+      targetCpuPercent: env.fargate.targetCpuPercent,
+      targetRequestsPerTask: env.fargate.targetRequestsPerTask,
+      requestCountResourceLabel: `${alb.arnSuffix}/${alb.fargateTargetGroupArnSuffix}`,
+    });
+
+    const scheme = env.certificateArn ? 'https' : 'http';
+    new TerraformOutput(this, 'service_url', {
+      value: `${scheme}://${alb.dnsName}`,
+      description: 'The one URL, whichever compute serves it',
+    });
+    new TerraformOutput(this, 'ecr_repository_url', { value: registry.repositoryUrl });
+    new TerraformOutput(this, 'running_image_uri', { value: image.imageUri, description: 'The image both computes run' });
+    new TerraformOutput(this, 'lambda_function_name', { value: lambda.functionName });
+    new TerraformOutput(this, 'ecs_cluster_name', { value: cluster.name });
+    new TerraformOutput(this, 'ecs_service_name', { value: fargate.serviceName });
+  }
+}

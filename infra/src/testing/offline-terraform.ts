@@ -1,0 +1,149 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/*
+ * Runs the real terraform CLI on synthesized stacks with no network: the AWS provider comes from a
+ * filesystem mirror, and an override file gives the provider fake credentials and skips every call
+ * to AWS that plan would otherwise make. Nothing here is used by the deployed stacks.
+ */
+
+export const AWS_PROVIDER_VERSION = '5.100.0';
+const PROVIDER_FILE = `terraform-provider-aws_v${AWS_PROVIDER_VERSION}`;
+const MIRROR_CANDIDATES = [
+  '/opt/tf-plugins',
+  join(homedir(), '.terraform.d', 'plugins'),
+  '/usr/share/terraform/plugins',
+  '/usr/local/share/terraform/plugins',
+];
+
+function hasProvider(mirrorRoot: string): boolean {
+  const dir = join(mirrorRoot, 'registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION, 'linux_amd64');
+  return existsSync(dir) && spawnSync('sh', ['-c', `ls "${dir}" | grep -q "^${PROVIDER_FILE}"`]).status === 0;
+}
+
+/** The mirror root (the folder above registry.terraform.io): SWITCHYARD_TF_MIRROR, a known place, or a search. */
+export function findProviderMirror(): string | undefined {
+  const configured = process.env.SWITCHYARD_TF_MIRROR;
+  if (configured) return hasProvider(configured) ? configured : undefined;
+  const known = MIRROR_CANDIDATES.find(hasProvider);
+  if (known) return known;
+  const found = spawnSync('sh', ['-c', `find / -xdev -maxdepth 8 -name '${PROVIDER_FILE}*' -print -quit 2>/dev/null`], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const file = found.stdout.trim();
+  const marker = '/registry.terraform.io/';
+  return file.includes(marker) ? file.slice(0, file.indexOf(marker)) : undefined;
+}
+
+/** The project's Terraform CLI configuration: the AWS provider from the mirror, nothing from the network. */
+export function offlineCliConfig(mirrorRoot: string): string {
+  return `provider_installation {
+  filesystem_mirror {
+    path    = "${mirrorRoot}"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`;
+}
+
+const OFFLINE_OVERRIDE = {
+  provider: {
+    aws: [
+      {
+        access_key: 'offline',
+        secret_key: 'offline',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        // A string in provider 5.x.
+        skip_metadata_api_check: 'true',
+        skip_region_validation: true,
+      },
+    ],
+  },
+  terraform: { backend: { local: { path: 'offline.tfstate' } } },
+};
+
+export type OfflineTerraform = { available: true; env: NodeJS.ProcessEnv } | { available: false; reason: string };
+
+/** Whether terraform and the provider mirror are here; if not, why not (tests print it and skip). */
+export function offlineTerraform(): OfflineTerraform {
+  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) return { available: false, reason: 'the terraform CLI is not on PATH' };
+  const mirror = findProviderMirror();
+  if (!mirror)
+    return { available: false, reason: `no filesystem mirror holds hashicorp/aws ${AWS_PROVIDER_VERSION} (set SWITCHYARD_TF_MIRROR)` };
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-tf-cli-'));
+  const cliConfig = join(dir, 'offline.tfrc');
+  writeFileSync(cliConfig, offlineCliConfig(mirror));
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  return { available: true, env };
+}
+
+export interface TerraformResult {
+  status: number;
+  output: string;
+}
+
+/** A synthesized stack in a directory of its own, initialised against the mirror, ready to validate and plan. */
+export class OfflineStackDir {
+  readonly dir: string;
+
+  constructor(
+    stackJson: object,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), 'switchyard-stack-'));
+    writeFileSync(join(this.dir, 'cdk.tf.json'), JSON.stringify(stackJson, null, 2));
+    writeFileSync(join(this.dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  }
+
+  run(args: string[], vars: Record<string, string> = {}): TerraformResult {
+    const varEnv = Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v]));
+    const result = spawnSync('terraform', [`-chdir=${this.dir}`, ...args, '-no-color'], {
+      env: { ...this.env, ...varEnv },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+  }
+
+  init(): TerraformResult {
+    return this.run(['init', '-input=false', '-backend=true']);
+  }
+
+  /** `terraform plan` with the given variables, as the JSON plan representation. */
+  plan(vars: Record<string, string> = {}): PlanJson {
+    const planned = this.run(['plan', '-input=false', '-lock=false', '-out=plan.bin'], vars);
+    if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.output}`);
+    return JSON.parse(
+      execFileSync('terraform', [`-chdir=${this.dir}`, 'show', '-json', 'plan.bin'], {
+        env: this.env,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    ) as PlanJson;
+  }
+}
+
+export interface PlanJson {
+  resource_changes: Array<{
+    address: string;
+    mode: 'managed' | 'data';
+    type: string;
+    change: { actions: string[]; after: Record<string, unknown> | null };
+  }>;
+  output_changes?: Record<string, { after: unknown }>;
+}

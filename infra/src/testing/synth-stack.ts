@@ -1,0 +1,30 @@
+import { Testing } from 'cdktf';
+import { join } from 'node:path';
+import type { EnvironmentConfig } from '../config/environments';
+import { ServiceStack } from '../stacks/service-stack';
+
+export interface SynthesizedStack {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  variable: Record<string, Record<string, unknown>>;
+  output: Record<string, Record<string, unknown>>;
+  locals?: Record<string, unknown>;
+  terraform: Record<string, unknown>;
+  provider: Record<string, unknown>;
+}
+
+export const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
+
+/** The stack exactly as `cdktf synth` writes it, parsed. */
+export function synthStack(environment: EnvironmentConfig): SynthesizedStack {
+  const stack = new ServiceStack(Testing.app(), `switchyard-${environment.name}`, {
+    environment,
+    sourceHash: 'f'.repeat(64),
+    repositoryRoot: REPOSITORY_ROOT,
+  });
+  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+}
+
+/** Every resource of one type, by its logical name. */
+export function resourcesOf(stack: SynthesizedStack, type: string): Array<Record<string, unknown> & { name: string }> {
+  return Object.entries(stack.resource[type] ?? {}).map(([name, body]) => ({ ...body, name }));
+}
