@@ -1,12 +1,14 @@
 import { App } from 'cdktf';
 import { join } from 'node:path';
 import { ENVIRONMENTS, environmentProblems } from './config/environments';
+import { readTrafficFile } from './flip/traffic';
 import { imageSourceHash } from './image-source';
 import { ServiceStack, type RemoteState } from './stacks/service-stack';
 
 // The only place that reads process.env: everything below receives plain values.
 const repositoryRoot = join(__dirname, '..', '..');
 const stateBucket = process.env.SWITCHYARD_STATE_BUCKET;
+const offlinePlan = process.env.SWITCHYARD_OFFLINE_PLAN === '1';
 
 const problems = Object.values(ENVIRONMENTS).flatMap(environmentProblems);
 if (problems.length) {
@@ -16,6 +18,7 @@ if (problems.length) {
 
 const app = new App();
 const sourceHash = imageSourceHash(repositoryRoot);
+const traffic = readTrafficFile(join(repositoryRoot, 'infra', 'traffic.json'));
 for (const environment of Object.values(ENVIRONMENTS)) {
   const remoteState: RemoteState | undefined = stateBucket
     ? {
@@ -24,11 +27,14 @@ for (const environment of Object.values(ENVIRONMENTS)) {
         ...(process.env.SWITCHYARD_STATE_LOCK_TABLE ? { lockTable: process.env.SWITCHYARD_STATE_LOCK_TABLE } : {}),
       }
     : undefined;
-  new ServiceStack(app, `switchyard-${environment.name}`, {
+  const id = `switchyard-${environment.name}`;
+  new ServiceStack(app, id, {
     environment,
     sourceHash,
     repositoryRoot,
+    offlinePlan,
     ...(remoteState ? { remoteState } : {}),
+    ...(traffic[id] ? { traffic: traffic[id] } : {}),
   });
 }
 app.synth();

@@ -5,6 +5,8 @@ import type { Compute } from '../config/environments';
 export interface ComputeSwitchProps {
   /** The `compute` variable's default. */
   readonly defaultCompute: Compute;
+  /** The `lambda_weight` variable's default: the last `pnpm flip`. @default null (compute decides) */
+  readonly defaultLambdaWeight?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export class ComputeSwitch extends Construct {
     });
     // Conditions are written ${...} because the stack is JSON, where bare strings are literals.
     // cdktf cannot serialise `default: null` (it crashes in keysToSnakeCase); an override writes it as is.
-    lambdaWeight.addOverride('default', null);
+    lambdaWeight.addOverride('default', props.defaultLambdaWeight ?? null);
     const standby = new TerraformVariable(scope, 'fargate_standby', {
       type: 'bool',
       default: false,

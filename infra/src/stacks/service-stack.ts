@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments';
+import type { TrafficSetting } from '../flip/traffic';
 import { ComputeSwitch } from '../constructs/compute-switch';
 import { ContainerRegistry } from '../constructs/container-registry';
 import { EcsCluster } from '../constructs/ecs-cluster';
@@ -28,7 +29,24 @@ export interface ServiceStackProps {
   readonly repositoryRoot: string;
   /** @default local state beside the synthesized stack */
   readonly remoteState?: RemoteState;
+  /** Traffic recorded by the last `pnpm flip` (infra/traffic.json). @default the environment's defaultCompute */
+  readonly traffic?: TrafficSetting;
+  /**
+   * Plan without AWS: fake credentials and no calls to AWS at plan time, so `cdktf diff` shows what
+   * would change. Applying with it fails (AWS rejects the credentials). @default false
+   */
+  readonly offlinePlan?: boolean;
 }
+
+// Provider settings that let `terraform plan` run with no AWS account (skip_metadata_api_check is a string in 5.x).
+const OFFLINE_PROVIDER = {
+  accessKey: 'offline-plan',
+  secretKey: 'offline-plan',
+  skipCredentialsValidation: true,
+  skipRequestingAccountId: true,
+  skipMetadataApiCheck: 'true',
+  skipRegionValidation: true,
+};
 
 /** One environment of switchyard: everything behind one ALB URL, with the compute switch. */
 export class ServiceStack extends TerraformStack {
@@ -40,6 +58,7 @@ export class ServiceStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       region: env.region,
       defaultTags: [{ tags: { Project: 'switchyard', Environment: env.name, ManagedBy: 'cdktf' } }],
+      ...(props.offlinePlan ? OFFLINE_PROVIDER : {}),
     });
     if (props.remoteState) {
       const backend = new S3Backend(this, {
@@ -54,7 +73,10 @@ export class ServiceStack extends TerraformStack {
       new LocalBackend(this, { path: `terraform.${id}.tfstate` });
     }
 
-    const traffic = new ComputeSwitch(this, 'compute-switch', { defaultCompute: env.defaultCompute });
+    const traffic = new ComputeSwitch(this, 'compute-switch', {
+      defaultCompute: env.defaultCompute,
+      ...(props.traffic ? { defaultLambdaWeight: props.traffic.lambdaWeight } : {}),
+    });
     const registry = new ContainerRegistry(this, 'registry', {
       name: prefix,
       keepImages: env.keepImages,

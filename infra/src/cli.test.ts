@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { offlineTerraform } from './testing/offline-terraform';
+import { REPOSITORY_ROOT } from './testing/synth-stack';
+
+// The commands users run from the repository root, through the real cdktf CLI and cdktf.json.
+const CDKTF = join(REPOSITORY_ROOT, 'node_modules', '.bin', 'cdktf');
+// With CI set, cdktf also locks providers for every platform through the registry, which is unreachable here.
+const cdktf = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+  const { CI: _ci, ...rest } = env;
+  return spawnSync(CDKTF, args, {
+    cwd: REPOSITORY_ROOT,
+    env: { ...rest, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+};
+
+test('`cdktf synth` writes every environment stack', () => {
+  const out = mkdtempSync(join(tmpdir(), 'switchyard-synth-'));
+  const result = cdktf(['synth', '--output', out]);
+  expect(result.status).toBe(0);
+  expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['switchyard-dev', 'switchyard-prod']);
+  const dev = JSON.parse(readFileSync(join(out, 'stacks', 'switchyard-dev', 'cdk.tf.json'), 'utf8'));
+  expect(Object.keys(dev.variable).sort()).toEqual(['compute', 'fargate_standby', 'image_uri', 'lambda_weight']);
+}, 120_000);
+
+const terraform = offlineTerraform();
+(terraform.available ? test : test.skip)(
+  '`cdktf diff` plans offline when asked to (SWITCHYARD_OFFLINE_PLAN=1)',
+  () => {
+    if (!terraform.available) return;
+    const out = mkdtempSync(join(tmpdir(), 'switchyard-diff-'));
+    const env = { ...terraform.env, SWITCHYARD_OFFLINE_PLAN: '1' };
+    expect(cdktf(['synth', '--output', out], env).status).toBe(0);
+    // cdktf asks the registry to lock providers for a stack with no lock file yet; one offline init writes it.
+    const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
+      cwd: join(out, 'stacks', 'switchyard-dev'),
+      env,
+      encoding: 'utf8',
+    });
+    expect(init.status).toBe(0);
+    const result = cdktf(['diff', 'switchyard-dev', '--output', out], env);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    expect(result.status).toBe(0);
+  },
+  120_000,
+);

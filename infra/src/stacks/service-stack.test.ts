@@ -1,0 +1,86 @@
+import { ENVIRONMENTS, type EnvironmentConfig } from '../config/environments';
+import { resourcesOf, synthStack } from '../testing/synth-stack';
+import { Testing } from 'cdktf';
+import { ServiceStack } from './service-stack';
+import { REPOSITORY_ROOT } from '../testing/synth-stack';
+
+const dev = ENVIRONMENTS.dev!;
+const prod = ENVIRONMENTS.prod!;
+
+describe('ServiceStack', () => {
+  test.each(Object.values(ENVIRONMENTS))('$name exposes the outputs operators need', (environment) => {
+    const stack = synthStack(environment);
+    expect(Object.keys(stack.output).sort()).toEqual(
+      [
+        'active_compute',
+        'ecr_repository_url',
+        'ecs_cluster_name',
+        'ecs_service_name',
+        'fargate_standby_active',
+        'lambda_function_name',
+        'running_image_uri',
+        'service_url',
+        'traffic_weights',
+      ].sort(),
+    );
+  });
+
+  test('the Fargate service waits for healthy tasks and comes after the listeners it needs', () => {
+    const stack = synthStack(dev);
+    const [service] = resourcesOf(stack, 'aws_ecs_service');
+    expect(service).toMatchObject({ wait_for_steady_state: true });
+    const listeners = resourcesOf(stack, 'aws_lb_listener').map((l) => `aws_lb_listener.${l.name}`);
+    expect(service!.depends_on).toEqual(expect.arrayContaining(listeners));
+  });
+
+  test('both computes run the same image reference', () => {
+    const stack = synthStack(dev);
+    const [fn] = resourcesOf(stack, 'aws_lambda_function');
+    const [task] = resourcesOf(stack, 'aws_ecs_task_definition');
+    expect(fn!.image_uri).toBe('${local.image_uri_effective}');
+    expect(JSON.parse(task!.container_definitions as string)[0].image).toBe('${local.image_uri_effective}');
+    expect(stack.locals?.image_uri_effective).toMatch(
+      /var\.image_uri != "" \? var\.image_uri : join\(":", \[aws_ecr_repository\.\w+\.repository_url, "src-f{20}"\]\)/,
+    );
+  });
+
+  test('the last flip becomes the lambda_weight default, so ordinary deploys keep it', () => {
+    const stack = new ServiceStack(Testing.app(), 'switchyard-dev', {
+      environment: dev,
+      sourceHash: 'a'.repeat(64),
+      repositoryRoot: REPOSITORY_ROOT,
+      traffic: { lambdaWeight: 0 },
+    });
+    expect(JSON.parse(Testing.synth(stack)).variable.lambda_weight.default).toBe(0);
+    expect(synthStack(dev).variable.lambda_weight!.default).toBeNull();
+  });
+
+  test('prod uses a NAT gateway and private subnets; dev saves the NAT cost with public subnets', () => {
+    const network = (env: EnvironmentConfig) => {
+      const stack = synthStack(env);
+      const [service] = resourcesOf(stack, 'aws_ecs_service');
+      return {
+        nat: resourcesOf(stack, 'aws_nat_gateway').length,
+        publicIp: (service!.network_configuration as { assign_public_ip: boolean }).assign_public_ip,
+      };
+    };
+    expect(network(prod)).toEqual({ nat: 1, publicIp: false });
+    expect(network(dev)).toEqual({ nat: 0, publicIp: true });
+  });
+
+  test('remote state goes to S3 with a lock', () => {
+    const stack = new ServiceStack(Testing.app(), 'switchyard-prod', {
+      environment: prod,
+      sourceHash: 'a'.repeat(64),
+      repositoryRoot: REPOSITORY_ROOT,
+      remoteState: { bucket: 'tf-state', region: 'eu-west-1' },
+    });
+    expect(JSON.parse(Testing.synth(stack)).terraform.backend.s3).toEqual({
+      bucket: 'tf-state',
+      key: 'switchyard/switchyard-prod.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+});
