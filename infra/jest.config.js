@@ -1,1 +1,5 @@
-module.exports = { preset: '@switchyard/jest-preset' };
+module.exports = {
+  preset: '@switchyard/jest-preset',
+  // cdktf's matchers: toHaveResourceWithProperties and friends.
+  setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
+};

@@ -1,0 +1,51 @@
+import type { SynthesizedStack } from '../testing/synth-stack';
+
+// Synthesized JSON is loosely typed by nature; rules read it defensively.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Block = Record<string, any> & { name: string };
+
+export interface IamStatement {
+  document: string;
+  sid?: string;
+  actions: string[];
+  resources: string[];
+  principals: Array<{ type: string; identifiers: string[] }>;
+}
+
+/** Read-only helpers over one synthesized stack, for policy rules. */
+export class StackView {
+  constructor(
+    readonly name: string,
+    readonly json: SynthesizedStack & { data?: Record<string, Record<string, Record<string, unknown>>> },
+  ) {}
+
+  get production(): boolean {
+    return this.name.endsWith('-prod');
+  }
+
+  resources(type: string): Block[] {
+    return Object.entries(this.json.resource[type] ?? {}).map(([name, body]) => ({ ...body, name }));
+  }
+
+  /** Container definitions of every task definition, parsed. */
+  containers(): Block[] {
+    return this.resources('aws_ecs_task_definition').flatMap((task) =>
+      (JSON.parse(task.container_definitions as string) as Array<Record<string, unknown>>).map((c) => ({
+        ...c,
+        name: `${task.name}/${String(c.name)}`,
+      })),
+    );
+  }
+
+  iamStatements(): IamStatement[] {
+    return Object.entries(this.json.data?.aws_iam_policy_document ?? {}).flatMap(([document, body]) =>
+      ((body.statement as Array<Record<string, unknown>>) ?? []).map((s) => ({
+        document,
+        ...(typeof s.sid === 'string' ? { sid: s.sid } : {}),
+        actions: (s.actions as string[]) ?? [],
+        resources: (s.resources as string[]) ?? [],
+        principals: (s.principals as IamStatement['principals']) ?? [],
+      })),
+    );
+  }
+}
