@@ -56,7 +56,10 @@ describe('dist/server.js (Fargate mode)', () => {
     await server.waitFor(/draining before exit/);
 
     // A new connection is refused once the listener has closed (reset, or a 503, if it races the close).
-    const late = await send(baseUrl, { method: 'GET', path: '/health' }).then((res) => res.statusCode, (err: Error) => err.message);
+    const late = await send(baseUrl, { method: 'GET', path: '/health' }).then(
+      (res) => res.statusCode,
+      (err: Error) => err.message,
+    );
     expect([expect.stringMatching(/ECONNREFUSED|ECONNRESET/), 503]).toContainEqual(late);
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));

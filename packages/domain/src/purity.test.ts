@@ -8,11 +8,15 @@ const ESLINT_BIN = join(dirname(require.resolve('eslint/package.json')), 'bin', 
 function restrictedImportLines(code: string): number[] {
   let stdout: string;
   try {
-    stdout = execFileSync(process.execPath, [ESLINT_BIN, '--format', 'json', '--stdin', '--stdin-filename', join(__dirname, 'example.ts')], {
-      cwd: REPO_ROOT,
-      input: code,
-      encoding: 'utf8',
-    });
+    stdout = execFileSync(
+      process.execPath,
+      [ESLINT_BIN, '--format', 'json', '--stdin', '--stdin-filename', join(__dirname, 'example.ts')],
+      {
+        cwd: REPO_ROOT,
+        input: code,
+        encoding: 'utf8',
+      },
+    );
   } catch (err) {
     // ESLint exits 1 when it reports errors; the report is still on stdout.
     stdout = (err as { stdout: string }).stdout;
@@ -24,20 +28,23 @@ function restrictedImportLines(code: string): number[] {
 describe('the domain stays free of framework and cloud code', () => {
   test('lint rejects every framework, AWS and CDKTF import', () => {
     const forbidden = [
-      "import Fastify from 'fastify';",
-      "import awsLambdaFastify from '@fastify/aws-lambda';",
-      "import type { Context } from 'aws-lambda';",
-      "import { S3Client } from '@aws-sdk/client-s3';",
-      "import { TerraformStack } from 'cdktf';",
-      "import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';",
-      "import { Construct } from 'constructs';",
+      'fastify',
+      '@fastify/aws-lambda',
+      'aws-lambda',
+      '@aws-sdk/client-s3',
+      'cdktf',
+      '@cdktf/provider-aws/lib/ecr-repository',
+      'constructs',
     ];
-    expect(restrictedImportLines(`${forbidden.join('\n')}\nexport {};\n`)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const imports = forbidden.map((module, i) => `import * as m${i} from '${module}';`);
+    expect(restrictedImportLines(`${imports.join('\n')}\nexport {};\n`)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   test('lint accepts Node built-ins and the domain’s own modules', () => {
-    expect(restrictedImportLines("import { randomUUID } from 'node:crypto';\nimport { hello } from './greetings';\nexport { randomUUID, hello };\n")).toEqual(
-      [],
-    );
+    expect(
+      restrictedImportLines(
+        "import { randomUUID } from 'node:crypto';\nimport { hello } from './greetings';\nexport { randomUUID, hello };\n",
+      ),
+    ).toEqual([]);
   });
 });

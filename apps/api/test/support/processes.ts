@@ -16,7 +16,11 @@ export interface RunningProcess {
 
 export function run(script: string, env: NodeJS.ProcessEnv): RunningProcess {
   // Its own process group, so stop() also ends anything it started (local.js starts server.js).
-  const child = spawn(process.execPath, [join(DIST, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [join(DIST, script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
