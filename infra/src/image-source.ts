@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 /** What goes into the image: a change to any of these means a new image. */
 export const IMAGE_INPUTS = [
@@ -33,7 +33,7 @@ export function imageSourceHash(repositoryRoot: string, inputs: readonly string[
   const hash = createHash('sha256');
   const files = inputs.flatMap((input) => filesUnder(repositoryRoot, input)).sort();
   for (const file of files) {
-    hash.update(relative(repositoryRoot, join(repositoryRoot, file)));
+    hash.update(file);
     hash.update('\0');
     hash.update(readFileSync(join(repositoryRoot, file)));
     hash.update('\0');

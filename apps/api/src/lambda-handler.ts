@@ -25,7 +25,7 @@ function jsonError(statusCode: number, code: string, message: string): LambdaHtt
 }
 
 /** ALB wants a status description, and multiValueHeaders (only) when the target group sends them. */
-function forTrigger(kind: EventKind | undefined, result: LambdaHttpResult): LambdaHttpResult {
+function forTrigger(kind: EventKind, result: LambdaHttpResult): LambdaHttpResult {
   if (kind !== 'alb' && kind !== 'alb-multi-value') return result;
   const withStatus = { ...result, statusDescription: `${result.statusCode} ${STATUS_CODES[result.statusCode] ?? ''}`.trim() };
   if (kind === 'alb') return withStatus;
@@ -53,18 +53,18 @@ export function createLambdaHandler(app: FastifyInstance): LambdaHttpHandler {
       app.log.warn({ problem: checked.problem }, 'rejected malformed Lambda event');
       return jsonError(400, 'BAD_EVENT', checked.problem);
     }
+    const internalError = () => forTrigger(checked.kind, jsonError(500, 'INTERNAL_ERROR', 'Internal Server Error'));
     try {
       const invoke = () => proxy(toAdapterEvent(checked.kind, checked.event) as never, context as Context);
       const result = (await (context?.awsRequestId
         ? lambdaInvocation.run({ awsRequestId: context.awsRequestId }, invoke)
         : invoke())) as LambdaHttpResult;
       // The adapter answers an inject failure with an empty 500; give it the envelope.
-      if (result.statusCode >= 500 && !result.body)
-        return forTrigger(checked.kind, jsonError(500, 'INTERNAL_ERROR', 'Internal Server Error'));
+      if (result.statusCode >= 500 && !result.body) return internalError();
       return forTrigger(checked.kind, result);
     } catch (err) {
       app.log.error({ err }, 'Lambda invocation failed');
-      return forTrigger(checked.kind, jsonError(500, 'INTERNAL_ERROR', 'Internal Server Error'));
+      return internalError();
     }
   };
 }
