@@ -1,4 +1,4 @@
-import { send } from './support/http';
+import { send } from '@switchyard/lambda-local/http-client';
 import { freePort, run, stop, type RunningProcess } from './support/processes';
 
 const json = (body: Buffer) => JSON.parse(body.toString('utf8'));

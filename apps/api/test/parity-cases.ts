@@ -1,4 +1,5 @@
 import type { HttpRequest } from '@switchyard/lambda-local/events';
+import type { HttpResponse } from '@switchyard/lambda-local/results';
 
 export interface ParityCase {
   name: string;
@@ -73,3 +74,14 @@ export const PARITY_CASES: ParityCase[] = [
   { name: 'unknown method on a route', request: { method: 'DELETE', path: '/users' }, expectedStatus: 404 },
   { name: 'OpenAPI document', request: get('/openapi.json'), expectedStatus: 200 },
 ];
+
+/** What a client can tell apart, less what legitimately differs per call or per compute. */
+export function comparable(response: HttpResponse, path: string) {
+  const contentType = response.headers['content-type']?.[0];
+  let body: unknown = response.body.toString('utf8');
+  if (contentType?.startsWith('application/json') && response.body.length) {
+    body = JSON.parse(body as string, (key, value) => (key === 'timestamp' || key === 'id' ? '<varies>' : value));
+    if (path === '/') body = { ...(body as object), message: '<compute>', compute: '<compute>' };
+  }
+  return { statusCode: response.statusCode, contentType, body };
+}

@@ -1,23 +1,12 @@
 import { EVENT_SHAPES, toLambdaEvent } from '@switchyard/lambda-local/events';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
-import { readLambdaResult, type HttpResponse } from '@switchyard/lambda-local/results';
+import { readLambdaResult } from '@switchyard/lambda-local/results';
 import { join } from 'node:path';
-import { PARITY_CASES } from './parity-cases';
-import { send } from './support/http';
+import { comparable, PARITY_CASES } from './parity-cases';
+import { send } from '@switchyard/lambda-local/http-client';
 import { DIST, startServer, stop, type RunningProcess } from './support/processes';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
-/** What a client can tell apart, less what legitimately differs per call or per compute. */
-function comparable(response: HttpResponse, path: string) {
-  const contentType = response.headers['content-type']?.[0];
-  let body: unknown = response.body.toString('utf8');
-  if (contentType?.startsWith('application/json') && response.body.length) {
-    body = JSON.parse(body as string, (key, value) => (key === 'timestamp' || key === 'id' ? '<varies>' : value));
-    if (path === '/') body = { ...(body as object), message: '<compute>', compute: '<compute>' };
-  }
-  return { statusCode: response.statusCode, contentType, body };
-}
 
 describe('parity: the native server and the Lambda handler answer alike', () => {
   let server: (RunningProcess & { baseUrl: string }) | undefined;

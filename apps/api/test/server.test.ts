@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { send } from './support/http';
+import { send } from '@switchyard/lambda-local/http-client';
 import { run, startServer, stop, type RunningProcess } from './support/processes';
 
 const json = (body: Buffer) => JSON.parse(body.toString('utf8'));

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import type { HttpRequest } from '@switchyard/lambda-local/events';
-import type { HttpResponse } from '@switchyard/lambda-local/results';
+import type { HttpRequest } from './events';
+import type { HttpResponse } from './results';
 
 /**
  * Sends exactly the request described (node:http, not fetch, so the path and query go on the wire
