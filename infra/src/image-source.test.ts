@@ -36,8 +36,11 @@ describe('imageSourceHash', () => {
     expect(imageSourceHash(tree({ ...base, ...change }), inputs)).toBe(imageSourceHash(tree(base), inputs));
   });
 
-  test('covers the real app and the Dockerfile', () => {
-    expect(IMAGE_INPUTS).toEqual(expect.arrayContaining(['docker', 'apps/api/src', 'packages/domain/src', 'pnpm-lock.yaml']));
+  test('covers the real app and the Dockerfile, not the image tests beside it', () => {
+    expect(IMAGE_INPUTS).toEqual(
+      expect.arrayContaining(['docker/Dockerfile', 'docker/lambda-entrypoint.sh', 'apps/api/src', 'packages/domain/src', 'pnpm-lock.yaml']),
+    );
     expect(imageSourceHash(REPOSITORY_ROOT)).toMatch(/^[0-9a-f]{64}$/);
+    expect(IMAGE_INPUTS.filter((input) => input.startsWith('docker/test') || input === 'docker')).toEqual([]);
   });
 });

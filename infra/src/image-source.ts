@@ -4,13 +4,15 @@ import { join } from 'node:path';
 
 /** What goes into the image: a change to any of these means a new image. */
 export const IMAGE_INPUTS = [
-  'docker',
+  'docker/Dockerfile',
+  'docker/lambda-entrypoint.sh',
   'apps/api/src',
   'apps/api/build.mjs',
   'apps/api/package.json',
   'packages/domain/src',
   'packages/domain/package.json',
   'pnpm-lock.yaml',
+  'pnpm-workspace.yaml',
   'package.json',
 ];
 
