@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { EVENT_SHAPES, toLambdaEvent, type HttpRequest } from './events';
 
 const request: HttpRequest = {
@@ -28,6 +29,15 @@ describe('toLambdaEvent', () => {
       multiValueHeaders: { 'x-multi': ['1', '2'], 'content-type': ['application/json'] },
     });
     expect(event).not.toHaveProperty('headers');
+  });
+
+  test('query keys that name Object.prototype members are plain keys', () => {
+    const event = toLambdaEvent('api-gateway-v1', {
+      method: 'GET',
+      path: '/',
+      query: 'constructor=a&__proto__=b&toString=c',
+    }) as APIGatewayProxyEvent;
+    expect({ ...event.multiValueQueryStringParameters }).toEqual({ constructor: ['a'], ['__proto__']: ['b'], toString: ['c'] });
   });
 
   test('API Gateway v1 decodes the query and can keep the stage in the path', () => {

@@ -71,7 +71,8 @@ function formDecode(raw: string): string {
 }
 
 function groupPairs(pairs: Array<[string, string]>): Record<string, string[]> {
-  const grouped: Record<string, string[]> = {};
+  // No prototype: query keys such as `constructor` or `__proto__` are data here.
+  const grouped: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [k, v] of pairs) (grouped[k] ??= []).push(v);
   return grouped;
 }
