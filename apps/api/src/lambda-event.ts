@@ -129,12 +129,30 @@ export function toAdapterEvent(kind: EventKind, event: LambdaHttpEvent): LambdaH
   const query = rawQueryOf(kind, event);
   const path = (kind === 'payload-v2' ? event.rawPath : event.path) ?? '/';
   const url = query ? `${path}?${query}` : path;
-  const normalized: LambdaHttpEvent = {
-    ...event,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    ...(kind === 'payload-v2' ? { rawPath: url } : { path: url }),
-  };
+  // Only the fields checked for this payload version go on: the adapter prefers httpMethod and path
+  // over their 2.0 counterparts, so a stray unchecked one would otherwise decide the request.
+  const { body, isBase64Encoded, headers, requestContext } = event;
+  const normalized: LambdaHttpEvent =
+    kind === 'payload-v2'
+      ? {
+          version: '2.0',
+          rawPath: url,
+          rawQueryString: event.rawQueryString,
+          cookies: event.cookies,
+          headers,
+          requestContext,
+          body,
+          isBase64Encoded,
+        }
+      : {
+          httpMethod: event.httpMethod,
+          path: url,
+          headers,
+          multiValueHeaders: event.multiValueHeaders,
+          requestContext,
+          body,
+          isBase64Encoded,
+        };
   if (kind === 'payload-v2') {
     if (event.cookies?.length) normalized.headers = { ...event.headers, cookie: event.cookies.join('; ') };
     normalized.cookies = undefined;

@@ -135,6 +135,16 @@ describe('malformed events get a 400 JSON error, never an exception', () => {
     expect(json(response.body)).toEqual({ error: { code: 'BAD_EVENT', message: expect.stringContaining(problem) } });
   });
 
+  test.each([
+    ['httpMethod', { httpMethod: [] }],
+    ['path', { path: 42 }],
+  ])('a stray %s on a 2.0 event is not what decides the request', async (_, stray) => {
+    const event = toLambdaEvent('function-url', { method: 'GET', path: '/hello', query: 'name=Ada' });
+    const response = readLambdaResult(await handler({ ...event, ...stray }, lambdaContext('t', 1000)));
+    expect(response.statusCode).toBe(200);
+    expect(json(response.body).message).toBe('Hello, Ada');
+  });
+
   test('arbitrary values never make the handler throw or answer 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
