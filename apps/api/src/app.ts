@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config';
+import { clientErrorHandler } from './client-errors';
 import { loggerOptions, RequestLogController } from './logging';
 import { drain } from './plugins/drain';
 import { errorEnvelope } from './plugins/error-envelope';
@@ -34,6 +35,7 @@ function fastifyOptions({ config, compute }: AppOptions): FastifyServerOptions {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // The drain plugin answers with our error envelope instead.
     return503OnClosing: false,
+    clientErrorHandler,
   };
 }
 

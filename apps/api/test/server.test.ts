@@ -1,4 +1,5 @@
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { send } from '@switchyard/lambda-local/http-client';
 import { run, startServer, stop, type RunningProcess } from './support/processes';
 
@@ -85,6 +86,32 @@ describe('dist/server.js (Fargate mode)', () => {
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/killed by timeout \(1000ms\)/);
     await stuck;
+  });
+
+  test.each([
+    ['a malformed request line', 'HELLO\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+    ['a URL over the header limit', `GET /hello?name=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+    [
+      'too many headers',
+      `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 300 }, (_, i) => `x-h${i}: ${'v'.repeat(60)}\r\n`).join('')}\r\n`,
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
+  ])('answers %s with the JSON envelope, closes that connection, and keeps serving', async (_, request, status, code) => {
+    server = await startServer();
+    const { port } = new URL(server.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(request));
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(body)).toEqual({ error: { code, message: expect.any(String) } });
+    expect((await send(server.baseUrl, { method: 'GET', path: '/health' })).statusCode).toBe(200);
   });
 
   test('refuses to start on an invalid environment, saying which variable is wrong', async () => {
