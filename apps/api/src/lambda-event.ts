@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';
 
@@ -5,7 +6,9 @@ import { Type } from 'typebox';
  * What a Lambda HTTP event must hold before the adapter may see it. @fastify/aws-lambda throws
  * synchronously on null and on several malformed fields; checking first gives a clear 400 instead.
  */
-const Method = Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$" });
+// The methods Node's HTTP parser accepts, so the Lambda side refuses what the native server refuses
+// (light-my-request throws on anything else).
+const Method = Type.String({ pattern: `^(?:${METHODS.join('|')})$` });
 const Path = Type.String({ pattern: '^/', maxLength: 8192 });
 const Optional = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 const Strings = Type.Record(Type.String(), Type.String());

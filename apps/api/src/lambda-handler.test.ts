@@ -119,6 +119,8 @@ describe('malformed events get a 400 JSON error, never an exception', () => {
     ['a method only', { httpMethod: 'GET' }, 'path'],
     ['a relative path', { httpMethod: 'GET', path: 'hello' }, 'event.path'],
     ['an invalid method', { httpMethod: 'GE T', path: '/' }, 'event.httpMethod'],
+    ['a method HTTP does not know', { httpMethod: 'X', path: '/' }, 'event.httpMethod'],
+    ['a lowercase method', { httpMethod: 'get', path: '/' }, 'event.httpMethod'],
     ['headers as a string', { httpMethod: 'GET', path: '/', headers: 'host: x' }, 'event.headers'],
     ['a numeric body', { httpMethod: 'POST', path: '/users', body: 42 }, 'event.body'],
     [
