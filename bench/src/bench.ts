@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureAdapter } from './adapter';
+import { measureColdInit } from './cold-init';
+import { RESULTS } from './paths';
+import { markdownTable, meetsGoal, type Row } from './stats';
+import { LOAD, measureThroughput } from './throughput';
+import { measureSynth, measureTestSuite } from './wall-time';
+
+/*
+ * pnpm bench [--quick] [--only http,lambda,cold,synth,tests]
+ * Prints a table of figures, ratios and goals and writes bench/results/latest.json. Never fails on
+ * a missed goal: the table says which are met.
+ */
+const SUITES = ['http', 'lambda', 'cold', 'synth', 'tests'] as const;
+type Suite = (typeof SUITES)[number];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const only = (values.only?.split(',') ?? [...SUITES]) as Suite[];
+  const unknown = only.filter((suite) => !SUITES.includes(suite));
+  if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
+  const quick = values.quick;
+
+  const rows: Row[] = [];
+  const run = async (suite: Suite, measure: () => Promise<Row[]> | Row[]) => {
+    if (!only.includes(suite)) return;
+    console.error(`${suite}...`);
+    rows.push(...(await measure()));
+  };
+  await run('http', () => (quick ? measureThroughput(1, { ...LOAD, durationSeconds: 3 }, 1) : measureThroughput(3)));
+  await run('lambda', () => (quick ? measureAdapter(1, 1) : measureAdapter(5, 3)));
+  await run('cold', () => measureColdInit(quick ? 3 : 15));
+  await run('synth', () => measureSynth(quick ? 1 : 5));
+  await run('tests', () => measureTestSuite());
+
+  const table = markdownTable(rows);
+  console.log(`\n${table}\n`);
+  const missed = rows.filter((row) => meetsGoal(row) === false).map((row) => row.metric);
+  console.log(missed.length ? `goals not met: ${missed.join('; ')}` : 'every goal measured here is met');
+
+  mkdirSync(RESULTS, { recursive: true });
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  writeFileSync(
+    join(RESULTS, quick ? 'quick.json' : 'latest.json'),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), quick, suites: only, machine, rows, table }, null, 2)}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error((err as Error).message);
+  process.exit(1);
+});

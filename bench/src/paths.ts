@@ -1,0 +1,7 @@
+import { join } from 'node:path';
+
+export const REPOSITORY_ROOT = join(__dirname, '..', '..');
+export const API_DIST = join(REPOSITORY_ROOT, 'apps', 'api', 'dist');
+export const PEERS = join(__dirname, 'peers');
+export const CACHE = join(__dirname, '..', '.cache');
+export const RESULTS = join(__dirname, '..', 'results');

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerUnderLoad {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | string>;
+  /** Resident set size of the server process, in bytes (from /proc). */
+  rssBytes(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <script>` on a free loopback port and waits until `readyPath` answers. Its stdout
+ * goes to /dev/null: the server pays for writing its logs, as it would to a log driver, but the
+ * terminal stays readable.
+ */
+export async function startServerProcess(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+  { readyPath = '/hello', nodeBinary = process.execPath } = {},
+): Promise<ServerUnderLoad> {
+  const port = await freePort();
+  const devNull = openSync('/dev/null', 'w');
+  const child = spawn(nodeBinary, [script], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', devNull, 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ready = await fetch(`${url}${readyPath}`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not become ready on ${url}${readyPath}: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    name,
+    url,
+    child,
+    exited,
+    async rssBytes() {
+      const { readFile } = await import('node:fs/promises');
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) * 1024;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
