@@ -3,6 +3,20 @@
 import { spawn } from 'node:child_process';
 import { build, context } from 'esbuild';
 
+// @fastify/swagger requires `yaml` for YAML output, which the service never serves (only
+// /openapi.json). A stub keeps 250 KB out of every bundle and off every cold start.
+const withoutYaml = {
+  name: 'without-yaml',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'without-yaml' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'without-yaml' }, () => ({
+      contents:
+        'const absent = () => { throw new Error("YAML output is not part of this build"); };\nmodule.exports = { stringify: absent, parse: absent };',
+      loader: 'js',
+    }));
+  },
+};
+
 const options = {
   entryPoints: { lambda: 'src/lambda.ts', server: 'src/server.ts', local: 'src/local.ts' },
   outdir: 'dist',
@@ -12,6 +26,11 @@ const options = {
   format: 'cjs',
   sourcemap: true,
   legalComments: 'none',
+  // Less to read and parse at every cold start; names are kept for stack traces and plugin names,
+  // and the source maps lead back to the source.
+  minify: true,
+  keepNames: true,
+  plugins: [withoutYaml],
   logLevel: 'info',
 };
 
@@ -33,7 +52,7 @@ if (!process.argv.includes('--watch')) {
       });
     },
   };
-  const ctx = await context({ ...options, plugins: [restartLocal] });
+  const ctx = await context({ ...options, plugins: [...options.plugins, restartLocal] });
   await ctx.watch();
   const shutdown = async () => {
     await ctx.dispose();

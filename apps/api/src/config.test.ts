@@ -26,6 +26,7 @@ describe('loadConfig', () => {
   test.each([
     [{ PORT: 'abc' }, 'PORT must be integer'],
     [{ PORT: '70000' }, 'PORT must be <= 65535'],
+    [{ PORT: '8080.5' }, 'PORT must be integer'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be equal to one of the allowed values'],
     [{ BODY_LIMIT_BYTES: String(MAX_BODY_LIMIT_BYTES + 1) }, `BODY_LIMIT_BYTES must be <= ${MAX_BODY_LIMIT_BYTES}`],
     [{ SHUTDOWN_TIMEOUT_MS: '30000' }, 'SHUTDOWN_TIMEOUT_MS must be <= 29000'],

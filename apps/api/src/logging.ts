@@ -22,11 +22,15 @@ export class RequestLogController extends LogController {
   }
 }
 
+/** Where log lines go; stdout, written synchronously, unless an entrypoint says otherwise. */
+export type LogStream = { write(line: string): void };
+
 /** The same JSON fields on both computes; pid and hostname mean little in a task or a sandbox. */
-export function loggerOptions(logLevel: AppConfig['logLevel'], compute: Compute): FastifyServerOptions['logger'] {
+export function loggerOptions(logLevel: AppConfig['logLevel'], compute: Compute, stream?: LogStream): FastifyServerOptions['logger'] {
   return {
     level: logLevel,
     base: { service: 'switchyard-api', compute },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    ...(stream ? { stream } : {}),
   };
 }
