@@ -41,6 +41,12 @@ describe('the image', () => {
     expect(await inImage('command -v pnpm gcc make || echo none')).toBe('none');
   });
 
+  test('a cold start, as the non-root user on a read-only root, reads the compile cache built into the image', async () => {
+    // Node writes its compile-cache diagnostics to stderr; the shell hands them to stdout.
+    const debug = await inImage(`NODE_DEBUG_NATIVE=COMPILE_CACHE LOG_LEVEL=silent node -e "require('/app/dist/lambda.js')" 2>&1`);
+    expect(debug).toMatch(/cache for \/app\/dist\/lambda\.js was accepted/);
+  });
+
   test('adds little to its base, and says how much', async () => {
     const base = process.env.SWITCHYARD_TEST_BASE_IMAGE;
     const total = await imageSize(imageUnderTest());

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 export const IMAGE_INPUTS = [
   'docker/Dockerfile',
   'docker/lambda-entrypoint.sh',
+  'docker/prime-compile-cache.cjs',
   'apps/api/src',
   'apps/api/build.mjs',
   'apps/api/package.json',
