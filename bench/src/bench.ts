@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureAdapter } from './adapter';
 import { measureColdInit } from './cold-init';
-import { RESULTS } from './paths';
+import { cliArgs, RESULTS } from './paths';
 import { markdownTable, meetsGoal, type Row } from './stats';
 import { LOAD, measureThroughput } from './throughput';
 import { measureSynth, measureTestSuite } from './wall-time';
@@ -18,7 +18,7 @@ const SUITES = ['http', 'lambda', 'cold', 'synth', 'tests'] as const;
 type Suite = (typeof SUITES)[number];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values } = parseArgs({ args: cliArgs(), options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
   const only = (values.only?.split(',') ?? [...SUITES]) as Suite[];
   const unknown = only.filter((suite) => !SUITES.includes(suite));
   if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);

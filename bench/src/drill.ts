@@ -3,6 +3,7 @@ import { badInputDrill } from './drill/bad-input';
 import { fuzzDrill } from './drill/fuzz';
 import { loadDrill } from './drill/load';
 import type { DrillResult } from './drill/result';
+import { cliArgs } from './paths';
 import { shutdownDrill } from './drill/shutdown';
 
 /*
@@ -14,6 +15,7 @@ type Drill = (typeof DRILLS)[number];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
+    args: cliArgs(),
     options: {
       only: { type: 'string' },
       'fuzz-events': { type: 'string', default: '10000' },

@@ -5,3 +5,8 @@ export const API_DIST = join(REPOSITORY_ROOT, 'apps', 'api', 'dist');
 export const PEERS = join(__dirname, 'peers');
 export const CACHE = join(__dirname, '..', '.cache');
 export const RESULTS = join(__dirname, '..', 'results');
+
+/** The command line's arguments, less the `--` that `pnpm <script> -- ...` passes on. */
+export function cliArgs(): string[] {
+  return process.argv.slice(2).filter((arg) => arg !== '--');
+}
