@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,11 +24,17 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
   const quick = values.quick;
 
-  const rows: Row[] = [];
+  const measured: Array<{ suite: Suite; measuredAt: string; rows: Row[] }> = [];
+  const failures: string[] = [];
   const run = async (suite: Suite, measure: () => Promise<Row[]> | Row[]) => {
     if (!only.includes(suite)) return;
     console.error(`${suite}...`);
-    rows.push(...(await measure()));
+    try {
+      measured.push({ suite, measuredAt: new Date().toISOString(), rows: await measure() });
+    } catch (err) {
+      // One broken measurement must not throw away the others.
+      failures.push(`${suite}: ${(err as Error).message}`);
+    }
   };
   await run('http', () => (quick ? measureThroughput(1, { ...LOAD, durationSeconds: 3 }, 1) : measureThroughput(3)));
   await run('lambda', () => (quick ? measureAdapter(1, 1) : measureAdapter(5, 3)));
@@ -36,6 +42,11 @@ async function main(): Promise<void> {
   await run('synth', () => measureSynth(quick ? 1 : 5));
   await run('tests', () => measureTestSuite());
 
+  // Suites not run this time keep their last figures, so `--only` refreshes part of the table.
+  const file = join(RESULTS, quick ? 'quick.json' : 'latest.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Results).suites : [];
+  const suites = SUITES.flatMap((suite) => measured.find((m) => m.suite === suite) ?? previous.find((p) => p.suite === suite) ?? []);
+  const rows = suites.flatMap((suite) => suite.rows);
   const table = markdownTable(rows);
   console.log(`\n${table}\n`);
   const missed = rows.filter((row) => meetsGoal(row) === false).map((row) => row.metric);
@@ -43,10 +54,16 @@ async function main(): Promise<void> {
 
   mkdirSync(RESULTS, { recursive: true });
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(
-    join(RESULTS, quick ? 'quick.json' : 'latest.json'),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), quick, suites: only, machine, rows, table }, null, 2)}\n`,
-  );
+  const results: Results = { quick, machine, suites, table };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  if (failures.length) throw new Error(`measurements that failed:\n${failures.join('\n')}`);
+}
+
+interface Results {
+  quick: boolean;
+  machine: Record<string, unknown>;
+  suites: Array<{ suite: Suite; measuredAt: string; rows: Row[] }>;
+  table: string;
 }
 
 main().catch((err: unknown) => {
