@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
+import { lazySchemaCompilers } from './lazy-schema-compilers';
 import { loggerOptions, RequestLogController, type LogStream } from './logging';
 import { drain } from './plugins/drain';
 import { errorEnvelope } from './plugins/error-envelope';
@@ -41,6 +42,7 @@ function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServ
     // Route schemas come from TypeBox and are tested; checking them against the JSON Schema
     // meta-schema at every start costs a Lambda cold start tens of milliseconds.
     ajv: { customOptions: { validateSchema: false } },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   };
 }
 
