@@ -10,11 +10,11 @@ function lazyValidators(...factoryArgs: Parameters<AjvFactory>): FastifySchemaCo
   const compile = AjvCompiler()(...factoryArgs);
   return (route) => {
     let compiled: Validate | undefined;
-    // Fastify reads the errors of a failed validation from the function it was given.
+    // Fastify reads the errors of a failed validation from the function it was given, and only then.
     const validate: Validate = (data) => {
       compiled ??= compile(route) as Validate;
       const valid = compiled(data);
-      validate.errors = compiled.errors;
+      if (!valid) validate.errors = compiled.errors;
       return valid;
     };
     return validate;

@@ -1,3 +1,4 @@
+import { stdSerializers } from 'pino';
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config';
 import type { Compute } from './routes/root';
@@ -31,6 +32,9 @@ export function loggerOptions(logLevel: AppConfig['logLevel'], compute: Compute,
     level: logLevel,
     base: { service: 'switchyard-api', compute },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    // pino reports an error's type by its constructor's name, which the minified bundles shorten
+    // to a letter or two; the error's own name survives minification and is what people search for.
+    serializers: { err: (error: Error) => ({ ...stdSerializers.err(error), type: error.name }) },
     ...(stream ? { stream } : {}),
   };
 }
