@@ -8,6 +8,7 @@ import { drain } from './plugins/drain';
 import { errorEnvelope } from './plugins/error-envelope';
 import { openapi } from './plugins/openapi';
 import { requestIdHeader } from './plugins/request-id-header';
+import { unreadBody } from './plugins/unread-body';
 import { requestIdFor } from './request-id';
 import { greetingRoutes } from './routes/greetings';
 import { healthRoutes } from './routes/health';
@@ -53,6 +54,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   void app.register(openapi);
   void app.register(errorEnvelope);
   void app.register(drain);
+  void app.register(unreadBody);
   void app.register(requestIdHeader);
 
   void app.register(rootRoute, { compute: options.compute });

@@ -114,6 +114,24 @@ describe('dist/server.js (Fargate mode)', () => {
     expect((await send(server.baseUrl, { method: 'GET', path: '/health' })).statusCode).toBe(200);
   });
 
+  // The server answers a refused body before reading it. Unless it reads the rest before closing,
+  // the reset from closing over unread data overtakes the answer: EPIPE or ECONNRESET instead.
+  test.each([
+    ['over the limit', 413, 'application/json'],
+    ['of an unsupported type', 415, 'application/xml'],
+  ])('a large body %s is answered %i every time, never cut off by a reset', async (_what, status, contentType) => {
+    server = await startServer({ BODY_LIMIT_BYTES: String(64 * 1024) });
+    const body = JSON.stringify({ email: 'a'.repeat(2 * 1024 * 1024) });
+    const attempt = () =>
+      send(server!.baseUrl, { method: 'POST', path: '/users', headers: { 'content-type': contentType }, body }).then(
+        (res) => res.statusCode,
+        (err: NodeJS.ErrnoException) => err.code,
+      );
+    for (let round = 0; round < 4; round++) {
+      expect(await Promise.all(Array.from({ length: 40 }, attempt))).toEqual(Array(40).fill(status));
+    }
+  });
+
   test('refuses to start on an invalid environment, saying which variable is wrong', async () => {
     const failed = run('server.js', { PORT: 'eighty' });
     expect(await failed.exited).toBe(1);
