@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const MEMORY_PROBE = join(__dirname, 'drill', 'memory-probe.cjs');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -13,6 +16,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface MemoryAfterFullGc {
+  heapUsedBytes: number;
+  rssBytes: number;
+}
+
 export interface ServerUnderLoad {
   name: string;
   url: string;
@@ -20,6 +28,8 @@ export interface ServerUnderLoad {
   exited: Promise<number | string>;
   /** Resident set size of the server process, in bytes (from /proc). */
   rssBytes(): Promise<number>;
+  /** Heap in use and resident set size after a full garbage collection; only when started with `memoryProbe`. */
+  memoryAfterFullGc(): Promise<MemoryAfterFullGc>;
   stop(): Promise<void>;
 }
 
@@ -32,13 +42,14 @@ export async function startServerProcess(
   name: string,
   script: string,
   env: NodeJS.ProcessEnv = {},
-  { readyPath = '/hello', nodeBinary = process.execPath } = {},
+  { readyPath = '/hello', nodeBinary = process.execPath, memoryProbe = false } = {},
 ): Promise<ServerUnderLoad> {
   const port = await freePort();
   const devNull = openSync('/dev/null', 'w');
-  const child = spawn(nodeBinary, [script], {
+  const probeArgs = memoryProbe ? ['--expose-gc', '--require', MEMORY_PROBE] : [];
+  const child = spawn(nodeBinary, [...probeArgs, script], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', devNull, 'pipe'],
+    stdio: ['ignore', devNull, 'pipe', ...(memoryProbe ? ['ipc' as const] : [])],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -66,6 +77,13 @@ export async function startServerProcess(
       const { readFile } = await import('node:fs/promises');
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) * 1024;
+    },
+    memoryAfterFullGc() {
+      if (!memoryProbe) return Promise.reject(new Error(`${name} was started without the memory probe`));
+      return new Promise((resolve, reject) => {
+        child.once('message', (reply: MemoryAfterFullGc) => resolve(reply));
+        if (!child.send('memory')) reject(new Error(`${name} did not take the memory probe's message`));
+      });
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
