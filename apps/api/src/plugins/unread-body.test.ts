@@ -1,25 +1,11 @@
 import { request } from 'node:http';
+import { send } from '@switchyard/lambda-local/http-client';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app';
 import { UNREAD_BODY_LIMIT_BYTES } from './unread-body';
 
 const BODY_LIMIT = 64 * 1024;
-
-/** POSTs the body in one go and reports the status or the socket error. */
-function post(port: number, body: string, contentType: string): Promise<number | string> {
-  return new Promise((resolve) => {
-    const outgoing = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/users', headers: { 'content-type': contentType }, agent: false },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    outgoing.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-    outgoing.end(body);
-  });
-}
 
 describe('refused bodies on a real socket', () => {
   let app: FastifyInstance;
@@ -59,6 +45,12 @@ describe('refused bodies on a real socket', () => {
     expect(written).toBeGreaterThan(UNREAD_BODY_LIMIT_BYTES);
     expect(written).toBeLessThan(declared / 2);
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-    expect(await post(port, '{"email":', 'application/json')).toBe(400);
+    const malformed = await send(`http://127.0.0.1:${port}`, {
+      method: 'POST',
+      path: '/users',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":',
+    });
+    expect(malformed.statusCode).toBe(400);
   });
 });

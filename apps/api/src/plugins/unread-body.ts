@@ -37,14 +37,17 @@ function discardRest(incoming: IncomingMessage): Promise<void> {
  */
 export const unreadBody = fp(
   async function unreadBody(app: FastifyInstance) {
-    app.addHook('onSend', async (request, reply) => {
+    // A callback hook, not an async one: it runs for every response, and nearly always has nothing to do.
+    app.addHook('onSend', (request, reply, _payload, done) => {
       // On a connection that stays open Node itself reads and discards the rest; only a closing one
       // (refused by Fastify, or asked by the client) leaves it unread. Light-my-request (inject,
       // and so Lambda) is no real socket and always holds the whole body.
-      if (request.raw.complete) return;
-      if (reply.raw.shouldKeepAlive && reply.getHeader('connection') !== 'close') return;
-      if (!(request.raw instanceof IncomingMessage)) return;
-      await discardRest(request.raw);
+      const unread =
+        !request.raw.complete &&
+        (!reply.raw.shouldKeepAlive || reply.getHeader('connection') === 'close') &&
+        request.raw instanceof IncomingMessage;
+      if (!unread) return done();
+      void discardRest(request.raw).then(() => done());
     });
   },
   { name: 'unread-body' },
