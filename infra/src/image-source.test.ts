@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageSourceHash, IMAGE_INPUTS } from './image-source';
@@ -38,9 +38,47 @@ describe('imageSourceHash', () => {
 
   test('covers the real app and the Dockerfile, not the image tests beside it', () => {
     expect(IMAGE_INPUTS).toEqual(
-      expect.arrayContaining(['docker/Dockerfile', 'docker/lambda-entrypoint.sh', 'apps/api/src', 'packages/domain/src', 'pnpm-lock.yaml']),
+      expect.arrayContaining(['docker/Dockerfile', 'docker/lambda-entrypoint.sh', 'apps/api', 'packages', 'pnpm-lock.yaml']),
     );
     expect(imageSourceHash(REPOSITORY_ROOT)).toMatch(/^[0-9a-f]{64}$/);
     expect(IMAGE_INPUTS.filter((input) => input.startsWith('docker/test') || input === 'docker')).toEqual([]);
+  });
+});
+
+describe('IMAGE_INPUTS and docker/Dockerfile', () => {
+  // Every path the Dockerfile takes from the build context: COPY sources and bind-mount sources.
+  function contextSources(dockerfile: string): string[] {
+    const sources: string[] = [];
+    for (const line of dockerfile.replace(/\\\n/g, ' ').split('\n')) {
+      const copy = /^\s*COPY\s+(.*)$/.exec(line);
+      if (copy && !/--from=/.test(copy[1]!)) {
+        const args = copy[1]!.split(/\s+/).filter((a) => a && !a.startsWith('--'));
+        sources.push(...args.slice(0, -1));
+      }
+      for (const mount of line.matchAll(/--mount=type=bind,source=([^,\s]+)/g)) sources.push(mount[1]!);
+    }
+    return sources;
+  }
+
+  test('the hash covers every source the Dockerfile copies, and nothing it does not', () => {
+    const sources = contextSources(readFileSync(join(REPOSITORY_ROOT, 'docker', 'Dockerfile'), 'utf8'));
+    expect(sources.length).toBeGreaterThan(5);
+    const covered = (path: string) => IMAGE_INPUTS.some((input) => path === input || path.startsWith(`${input}/`));
+    expect(sources.filter((source) => !covered(source))).toEqual([]);
+    const used = (input: string) => sources.some((source) => source === input || source.startsWith(`${input}/`));
+    expect(IMAGE_INPUTS.filter((input) => !used(input))).toEqual(['docker/Dockerfile', '.dockerignore']);
+  });
+
+  test('a change to a tsconfig the build reads makes a new image', () => {
+    const files = {
+      'packages/tsconfig/base.json': '{}',
+      'apps/api/tsconfig.json': '{}',
+      'apps/api/src/app.ts': 'a',
+      'apps/api/node_modules/x/index.js': 'x',
+    };
+    const before = imageSourceHash(tree(files));
+    expect(imageSourceHash(tree({ ...files, 'packages/tsconfig/base.json': '{"strict":true}' }))).not.toBe(before);
+    expect(imageSourceHash(tree({ ...files, 'apps/api/tsconfig.json': '{"x":1}' }))).not.toBe(before);
+    expect(imageSourceHash(tree({ ...files, 'apps/api/node_modules/x/index.js': 'y' }))).toBe(before);
   });
 });

@@ -1,7 +1,6 @@
 import { App } from 'cdktf';
 import { join } from 'node:path';
 import { ENVIRONMENTS, environmentProblems } from './config/environments';
-import { readTrafficFile } from './flip/traffic';
 import { imageSourceHash } from './image-source';
 import { ServiceStack, type RemoteState } from './stacks/service-stack';
 
@@ -18,7 +17,6 @@ if (problems.length) {
 
 const app = new App();
 const sourceHash = imageSourceHash(repositoryRoot);
-const traffic = readTrafficFile(join(repositoryRoot, 'infra', 'traffic.json'));
 for (const environment of Object.values(ENVIRONMENTS)) {
   const remoteState: RemoteState | undefined = stateBucket
     ? {
@@ -34,7 +32,6 @@ for (const environment of Object.values(ENVIRONMENTS)) {
     repositoryRoot,
     offlinePlan,
     ...(remoteState ? { remoteState } : {}),
-    ...(traffic[id] ? { traffic: traffic[id] } : {}),
   });
 }
 app.synth();

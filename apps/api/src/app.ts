@@ -16,6 +16,7 @@ import { rootRoute, type Compute } from './routes/root';
 import { transformRoutes } from './routes/transforms';
 import { userRoutes } from './routes/users';
 import { workRoute } from './routes/work';
+import { KEEP_ALIVE_TIMEOUT_MS } from '@switchyard/domain/timing-budget';
 
 export type { Compute };
 
@@ -27,15 +28,13 @@ export interface AppOptions {
   logStream?: LogStream;
 }
 
-/** ALB keeps idle connections for 60 s; the server must outlive that or the ALB sees resets (502s). */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-
 function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServerOptions {
   return {
     logger: loggerOptions(config.logLevel, compute, logStream),
     logController: new RequestLogController(),
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,
+    // Longer than the ALB's idle timeout, or the ALB reuses a socket the server has just closed (502s).
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // The drain plugin answers with our error envelope instead.
     return503OnClosing: false,

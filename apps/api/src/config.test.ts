@@ -1,3 +1,4 @@
+import { MAX_SHUTDOWN_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS } from '@switchyard/domain/timing-budget';
 import { ConfigError, loadConfig, MAX_BODY_LIMIT_BYTES } from './config';
 
 describe('loadConfig', () => {
@@ -7,7 +8,7 @@ describe('loadConfig', () => {
       port: 3000,
       logLevel: 'info',
       bodyLimitBytes: MAX_BODY_LIMIT_BYTES,
-      shutdownTimeoutMs: 25_000,
+      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     });
   });
 
@@ -29,7 +30,7 @@ describe('loadConfig', () => {
     [{ PORT: '8080.5' }, 'PORT must be integer'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be equal to one of the allowed values'],
     [{ BODY_LIMIT_BYTES: String(MAX_BODY_LIMIT_BYTES + 1) }, `BODY_LIMIT_BYTES must be <= ${MAX_BODY_LIMIT_BYTES}`],
-    [{ SHUTDOWN_TIMEOUT_MS: '30000' }, 'SHUTDOWN_TIMEOUT_MS must be <= 29000'],
+    [{ SHUTDOWN_TIMEOUT_MS: String(MAX_SHUTDOWN_TIMEOUT_MS + 1) }, `SHUTDOWN_TIMEOUT_MS must be <= ${MAX_SHUTDOWN_TIMEOUT_MS}`],
   ])('%j fails fast naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

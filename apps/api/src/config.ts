@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import { MAX_SHUTDOWN_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS } from '@switchyard/domain/timing-budget';
 import { Type, type Static } from 'typebox';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -10,15 +11,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 export const MAX_BODY_LIMIT_BYTES = 512 * 1024;
 
-/** ECS sends SIGKILL 30 s after SIGTERM (stopTimeout); the drain must finish before that. */
-export const MAX_SHUTDOWN_TIMEOUT_MS = 29_000;
 
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
   BODY_LIMIT_BYTES: Type.Integer({ default: MAX_BODY_LIMIT_BYTES, minimum: 1, maximum: MAX_BODY_LIMIT_BYTES }),
-  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 25_000, minimum: 1000, maximum: MAX_SHUTDOWN_TIMEOUT_MS }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: SHUTDOWN_TIMEOUT_MS, minimum: 1000, maximum: MAX_SHUTDOWN_TIMEOUT_MS }),
 });
 
 export interface AppConfig {

@@ -26,7 +26,7 @@ describe('environment configuration', () => {
     [{ fargate: { cpu: 512, memoryMiB: 512 } }, 'does not fit cpu 512'],
     [{ fargate: { minTasks: 3, maxTasks: 2 } }, 'minTasks <= maxTasks'],
     [{ lambda: { memoryMiB: 64 } }, 'Lambda memory'],
-    [{ lambda: { timeoutSeconds: 30 } }, 'requests may take 30 s'],
+    [{ allowPlainHttp: false }, 'serves plain HTTP'],
     [{ certificateArn: 'not-an-arn' }, 'ACM certificate ARN'],
     [{ logRetentionDays: 10 }, 'CloudWatch retention value'],
   ] as const)('%j is refused: %s', (change, message) => {

@@ -46,13 +46,20 @@ export interface EnvironmentConfig {
   };
   readonly lambda: {
     readonly memoryMiB: number;
-    /** Above the longest request (`/work` sleeps up to 30 s). */
-    readonly timeoutSeconds: number;
-    /** Caps concurrency (and cost); omit to share the account's unreserved pool. */
+    /**
+     * Caps concurrency (and cost). Omit to share the account's unreserved pool. Lambda keeps at
+     * least 100 concurrent executions unreserved, so reserving N needs an account quota of at
+     * least N + 100: the default quota of new accounts can be as low as 10. @default none
+     */
     readonly reservedConcurrency?: number;
   };
   /** ACM certificate in `region`; when set, HTTP redirects to HTTPS. */
   readonly certificateArn?: string;
+  /**
+   * Serve plain HTTP when there is no certificate. Without a certificate the stack refuses to
+   * synthesize unless this is set: plain HTTP must be a decision, not an accident. @default false
+   */
+  readonly allowPlainHttp?: boolean;
   readonly logRetentionDays: number;
   /** ECR keeps this many most recent images. */
   readonly keepImages: number;
@@ -69,7 +76,8 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     defaultCompute: 'lambda',
     architecture: 'x86_64',
     fargate: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, targetCpuPercent: 60, targetRequestsPerTask: 500 },
-    lambda: { memoryMiB: 512, timeoutSeconds: 35 },
+    lambda: { memoryMiB: 512 },
+    allowPlainHttp: true,
     logRetentionDays: 14,
     keepImages: 10,
     deletionProtection: false,
@@ -82,7 +90,10 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     defaultCompute: 'lambda',
     architecture: 'x86_64',
     fargate: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 10, targetCpuPercent: 60, targetRequestsPerTask: 1000 },
-    lambda: { memoryMiB: 1024, timeoutSeconds: 35, reservedConcurrency: 100 },
+    lambda: { memoryMiB: 1024 },
+    // No certificate is configured in this repository; set certificateArn and remove this before
+    // serving real users.
+    allowPlainHttp: true,
     logRetentionDays: 90,
     keepImages: 30,
     deletionProtection: true,
@@ -122,14 +133,14 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
   problem(env.fargate.minTasks >= 1 && env.fargate.maxTasks >= env.fargate.minTasks, 'Fargate needs 1 <= minTasks <= maxTasks');
   problem(env.lambda.memoryMiB >= 128 && env.lambda.memoryMiB <= 10240, 'Lambda memory must be 128 to 10240 MiB');
   problem(
-    env.lambda.timeoutSeconds >= 31 && env.lambda.timeoutSeconds <= 900,
-    'Lambda timeout must be 31 to 900 s (requests may take 30 s)',
-  );
-  problem(
     env.lambda.reservedConcurrency === undefined || env.lambda.reservedConcurrency >= 1,
     'Lambda reserved concurrency must be at least 1',
   );
   problem(!env.certificateArn || /^arn:aws[\w-]*:acm:/.test(env.certificateArn), 'certificateArn must be an ACM certificate ARN');
+  problem(
+    Boolean(env.certificateArn) || env.allowPlainHttp === true,
+    'serves plain HTTP: set certificateArn, or allowPlainHttp: true to accept plain HTTP',
+  );
   problem(
     [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(
       env.logRetentionDays,

@@ -5,7 +5,11 @@ import { Construct } from 'constructs';
 export interface FargateAutoscalingProps {
   readonly clusterName: string;
   readonly serviceName: string;
-  /** Both 0 while Fargate is idle, so nothing scales it back up. */
+  /**
+   * Constant: registering a scalable target moves the desired count into [min, max] at once, so
+   * bounds that followed the switch would reset capacity. While Fargate is idle the service has no
+   * task set and runs nothing, whatever its desired count.
+   */
   readonly minTasks: number;
   readonly maxTasks: number;
   readonly targetCpuPercent: number;

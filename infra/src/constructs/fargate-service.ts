@@ -1,10 +1,12 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { EcsTaskSet } from '@cdktf/provider-aws/lib/ecs-task-set';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { ITerraformDependable } from 'cdktf';
+import { ECS_STOP_TIMEOUT_SECONDS, ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
+import { DataResource, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 import { FARGATE_ENTRYPOINT, IMAGE_USER, serviceEnvironment } from '../image-contract';
@@ -20,25 +22,42 @@ export interface FargateServiceProps {
   readonly memoryMiB: number;
   readonly architecture: CpuArchitecture;
   readonly containerPort: number;
-  /** Tasks to run: 0 when Fargate is idle. */
-  readonly desiredCount: number;
+  /** Tasks when the service is first created; afterwards autoscaling owns the count. */
+  readonly initialTasks: number;
+  /** 1 while Fargate runs (serves or stands by), 0 while idle: its tasks exist only then. */
+  readonly runningCount: number;
   readonly vpcId: string;
   readonly subnetIds: string[];
   readonly assignPublicIp: boolean;
   readonly loadBalancerSecurityGroupId: string;
   readonly targetGroupArn: string;
   readonly logRetentionDays: number;
-  /** ECS rejects a service whose target group is not yet on a listener; pass the listeners. */
+  /**
+   * ECS refuses tasks for a target group no listener uses ("does not have an associated load
+   * balancer"); pass the listeners that attach it, and the image push.
+   */
   readonly dependsOn: ITerraformDependable[];
 }
 
-/** ECS sends SIGKILL this long after SIGTERM; the server drains within 25 s (SHUTDOWN_TIMEOUT_MS). */
-export const STOP_TIMEOUT_SECONDS = 30;
-
-/** The Fargate side: task definition, service, its security group and its logs. */
+/**
+ * The Fargate side: task definition, service, its security group and its logs, and the capacity
+ * as a task set that exists only while Fargate runs.
+ *
+ * Why a task set: with the EXTERNAL deployment controller, `aws_ecs_task_set` with
+ * `wait_until_stable` returns only at STEADY_STATE, which the ECS API reference defines as "all
+ * tasks are reporting a healthy status from the load balancers" (TaskSet.stabilityStatus). The
+ * service's own `wait_for_steady_state` checks running == desired only: a RUNNING task may not yet
+ * pass the ALB's health check, and a circuit-breaker rollback still "succeeds"
+ * (hashicorp/terraform-provider-aws#19519, #20858).
+ *
+ * Why create_before_destroy on the task set and the drain gate: Terraform then updates whatever
+ * depends on them (the weighted routing) before it destroys them, so routing leaves Fargate
+ * before its capacity goes; without it, a resource that goes away is destroyed first.
+ */
 export class FargateService extends Construct {
   readonly serviceName: string;
-  readonly securityGroupId: string;
+  /** Depend on this to act only once the tasks are healthy in the target group. */
+  readonly ready: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -91,7 +110,7 @@ export class FargateService extends Construct {
       privileged: false,
       // An init process reaps zombies and forwards SIGTERM to node.
       linuxParameters: { initProcessEnabled: true },
-      stopTimeout: STOP_TIMEOUT_SECONDS,
+      stopTimeout: ECS_STOP_TIMEOUT_SECONDS,
       portMappings: [{ containerPort: props.containerPort, protocol: 'tcp' }],
       environment: Object.entries(serviceEnvironment({ PORT: String(props.containerPort), HOST: '0.0.0.0' })).map(([name, value]) => ({
         name,
@@ -130,27 +149,63 @@ export class FargateService extends Construct {
       containerDefinitions: JSON.stringify([container]),
     });
 
+    // Application Auto Scaling owns the desired count (it scales the service; a task set at 100%
+    // follows it). Terraform sets it once at creation and never again, so a deploy cannot reset a
+    // scaled-out service.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-external.html
     const service = new EcsService(this, 'service', {
-      name: props.namePrefix,
+      name: `${props.namePrefix}-api`,
       cluster: props.clusterArn,
-      taskDefinition: taskDefinition.arn,
-      launchType: 'FARGATE',
-      desiredCount: props.desiredCount,
-      // Never below full capacity during a deployment; new tasks start before old ones stop.
+      deploymentController: { type: 'EXTERNAL' },
+      desiredCount: props.initialTasks,
+      // While a new task set replaces the old one, both run: never below full capacity.
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 30,
-      // Terraform returns only once tasks are running and healthy behind the ALB: `pnpm flip`
-      // moves traffic to Fargate in the next apply, never to tasks still starting.
-      waitForSteadyState: true,
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: props.assignPublicIp },
-      loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: 'api', containerPort: props.containerPort }],
       propagateTags: 'SERVICE',
+      lifecycle: { ignoreChanges: ['desired_count'] },
       dependsOn: props.dependsOn,
     });
 
+    const capacity = new EcsTaskSet(this, 'tasks', {
+      cluster: props.clusterArn,
+      service: service.id,
+      taskDefinition: taskDefinition.arn,
+      launchType: 'FARGATE',
+      scale: { unit: 'PERCENT', value: 100 },
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: props.assignPublicIp },
+      loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: 'api', containerPort: props.containerPort }],
+      waitUntilStable: true,
+      waitUntilStableTimeout: '15m',
+      // Deleting a task set that still runs tasks needs force; ECS still deregisters them from the
+      // target group (deregistration delay) and stops them with SIGTERM (stop timeout).
+      forceDelete: true,
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: props.dependsOn,
+    });
+    capacity.addOverride('count', props.runningCount);
+
+    // Stands between the routing and the tasks. Created after the tasks are healthy; destroyed,
+    // after the routing has left Fargate, with a pause while ALB rule changes take effect, and only
+    // then do the tasks go.
+    const drainGate = new DataResource(this, 'drain-gate', {
+      input: { settleSeconds: ROUTING_SETTLE_SECONDS },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [capacity],
+    });
+    drainGate.addOverride('count', props.runningCount);
+    drainGate.addOverride('provisioner', [
+      {
+        'local-exec': {
+          when: 'destroy',
+          // node is already required to deploy; a shell's sleep is not on every platform.
+          interpreter: ['node', '-e'],
+          command: `setTimeout(() => {}, ${ROUTING_SETTLE_SECONDS * 1000})`,
+        },
+      },
+    ]);
+
     this.serviceName = service.name;
-    this.securityGroupId = securityGroup.id;
+    this.ready = drainGate;
   }
 }

@@ -12,6 +12,11 @@ export interface ImageBuildProps {
   readonly repositoryRoot: string;
 }
 
+/** The tag an image build gets: the source hash and the CPU architecture, so an image built for one never serves the other. */
+export function imageTag(sourceHash: string, architecture: CpuArchitecture): string {
+  return `src-${sourceHash.slice(0, 20)}-${architecture}`;
+}
+
 /**
  * The image reference both computes run. Either a prebuilt image given in the `image_uri` variable
  * (a tag or a digest), or `docker/Dockerfile` built and pushed during apply, tagged with the source
@@ -19,6 +24,8 @@ export interface ImageBuildProps {
  */
 export class ImageBuild extends Construct {
   readonly imageUri: string;
+  /** The tag this stack builds and pushes: the source hash and the CPU architecture. */
+  readonly tag: string;
   /** Depend on this to run after the push. */
   readonly pushed: DataResource;
 
@@ -31,11 +38,12 @@ export class ImageBuild extends Construct {
       description: 'Deploy this prebuilt image (repo:tag or repo@sha256:...) instead of building docker/Dockerfile.',
     });
 
-    const tag = `src-${props.sourceHash.slice(0, 20)}`;
+    const tag = imageTag(props.sourceHash, props.architecture);
     const platform = props.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    this.tag = tag;
     this.pushed = new DataResource(this, 'push', {
       // Re-run only when the content changes; an unchanged hash means the image is already there.
-      triggersReplace: { tag, repository: props.repositoryUrl },
+      triggersReplace: { tag, platform, repository: props.repositoryUrl },
     });
     this.pushed.addOverride('count', `\${${prebuilt.fqn} == "" ? 1 : 0}`);
     this.pushed.addOverride('provisioner', [

@@ -3,8 +3,10 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
+import { toAlbEvent } from '@switchyard/lambda-local/events';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
@@ -20,14 +22,26 @@ export interface LambdaTargetProps {
   readonly reservedConcurrency?: number;
   readonly targetGroupArn: string;
   readonly logRetentionDays: number;
+  /** 1 while Lambda gets traffic, else 0: the function is invoked once whenever that turns 1. */
+  readonly servingCount: number;
   /** Resources that must exist first (the image push). */
   readonly dependsOn: ITerraformDependable[];
 }
 
+/** What the ALB would send for `GET /health`: the invocation that proves the function answers. */
+export const WARM_UP_EVENT = toAlbEvent({ method: 'GET', path: '/health', headers: { host: 'switchyard.invalid', 'user-agent': 'switchyard-deploy' } }, true);
+
 /** The Lambda side: the function from the shared image, its logs and role, registered with the ALB. */
 export class LambdaTarget extends Construct {
   readonly functionName: string;
-  readonly functionArn: string;
+  /**
+   * Depend on this to act only once the function has answered a real invocation. An image
+   * function left idle for weeks goes Inactive, and Lambda rejects the first invocation until it
+   * is Active again; if its image is gone from ECR it is Failed
+   * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-images.html). Invoking it before
+   * routing reaches it turns either case into a failed apply instead of failed requests.
+   */
+  readonly warmedUp: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: LambdaTargetProps) {
     super(scope, id);
@@ -72,7 +86,24 @@ export class LambdaTarget extends Construct {
     // The ALB checks it may invoke the function when it is registered.
     new LbTargetGroupAttachment(this, 'registration', { targetGroupArn: props.targetGroupArn, targetId: fn.arn, dependsOn: [permission] });
 
+    const warmUp = new LambdaInvocation(this, 'warm-up', {
+      functionName: fn.functionName,
+      input: JSON.stringify(WARM_UP_EVENT),
+      // A new image is invoked again before anything further depends on it.
+      triggers: { image: props.imageUri },
+      lifecycle: {
+        createBeforeDestroy: true,
+        postcondition: [
+          {
+            condition: '${jsondecode(self.result).statusCode == 200}',
+            errorMessage: 'The function did not answer GET /health with 200; traffic was not moved to it.',
+          },
+        ],
+      },
+    });
+    warmUp.addOverride('count', props.servingCount);
+
     this.functionName = fn.functionName;
-    this.functionArn = fn.arn;
+    this.warmedUp = warmUp;
   }
 }

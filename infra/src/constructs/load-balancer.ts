@@ -2,6 +2,8 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS } from '@switchyard/domain/timing-budget';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface LoadBalancerProps {
@@ -13,11 +15,16 @@ export interface LoadBalancerProps {
   /** Whether port 443 is opened (a certificate is configured). */
   readonly https: boolean;
   readonly deletionProtection: boolean;
+  /**
+   * An internet-facing ALB needs the VPC's internet gateway to exist first ("VPC has no internet
+   * gateway"); pass it when the stack creates the VPC. @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
- * The stable front door: an internet-facing ALB with one target group per compute. Listeners (and
- * so the traffic split) live in TrafficListeners, which must come after the Fargate service.
+ * The stable front door: an internet-facing ALB with one target group per compute. The listeners
+ * are in TrafficListeners, the split in WeightedRouting.
  */
 export class LoadBalancer extends Construct {
   readonly arn: string;
@@ -56,9 +63,10 @@ export class LoadBalancer extends Construct {
       subnets: props.publicSubnetIds,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: 'defensive',
-      // Above /work's 30 s; the server's keep-alive (65 s) outlives this idle timeout.
-      idleTimeout: 60,
+      // Outlasts the longest request; the server's keep-alive outlasts this (timing-budget.ts).
+      idleTimeout: ALB_IDLE_TIMEOUT_SECONDS,
       enableDeletionProtection: props.deletionProtection,
+      ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
     });
 
     const lambdaTargets = new LbTargetGroup(this, 'lambda-targets', {
@@ -74,9 +82,9 @@ export class LoadBalancer extends Construct {
       protocol: 'HTTP',
       port: props.containerPort,
       vpcId: props.vpcId,
-      // ECS waits this long after deregistering a task before stopping it: in-flight requests
-      // (at most 30 s on /work) finish first. Longer only slows every deployment and scale-in.
-      deregistrationDelay: '35',
+      // ECS waits this long after deregistering a task before stopping it: requests in flight
+      // finish first. Longer only slows every deployment and scale-in.
+      deregistrationDelay: String(DEREGISTRATION_DELAY_SECONDS),
       healthCheck: {
         path: '/ready',
         matcher: '200',

@@ -6,7 +6,7 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { Fn } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ExistingVpc, NewVpc } from '../config/environments';
 
@@ -23,18 +23,18 @@ export interface NetworkProps {
  */
 export class Network extends Construct {
   readonly vpcId: string;
-  readonly vpcCidr: string;
   readonly publicSubnetIds: string[];
   /** Where Fargate tasks run: private subnets with NAT, else the public ones. */
   readonly serviceSubnetIds: string[];
   /** Tasks in public subnets need a public IP to pull the image (no NAT there). */
   readonly assignPublicIp: boolean;
+  /** What an internet-facing load balancer must wait for: the internet gateway, when created here. */
+  readonly internetReady: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { network } = props;
     this.assignPublicIp = !network.natGateway;
-    this.vpcCidr = network.cidr;
 
     if (network.kind === 'existing') {
       this.vpcId = network.vpcId;
@@ -82,6 +82,7 @@ export class Network extends Construct {
       new Route(this, 'private-default-route', { routeTableId: privateRoutes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
     }
 
+    this.internetReady = [internet];
     this.vpcId = vpc.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.serviceSubnetIds = (network.natGateway ? privateSubnets : publicSubnets).map((s) => s.id);

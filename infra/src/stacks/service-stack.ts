@@ -2,18 +2,18 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments';
-import type { TrafficSetting } from '../flip/traffic';
 import { ComputeSwitch } from '../constructs/compute-switch';
 import { ContainerRegistry } from '../constructs/container-registry';
 import { EcsCluster } from '../constructs/ecs-cluster';
 import { FargateAutoscaling } from '../constructs/fargate-autoscaling';
 import { FargateService } from '../constructs/fargate-service';
-import { ImageBuild } from '../constructs/image-build';
+import { ImageBuild, imageTag } from '../constructs/image-build';
 import { LambdaTarget } from '../constructs/lambda-target';
 import { LoadBalancer } from '../constructs/load-balancer';
 import { Network } from '../constructs/network';
-import { TrafficListeners } from '../constructs/traffic-listeners';
+import { TrafficListeners, WeightedRouting } from '../constructs/traffic-listeners';
 import { CONTAINER_PORT } from '../image-contract';
+import { LAMBDA_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 
 export interface RemoteState {
   readonly bucket: string;
@@ -29,8 +29,6 @@ export interface ServiceStackProps {
   readonly repositoryRoot: string;
   /** @default local state beside the synthesized stack */
   readonly remoteState?: RemoteState;
-  /** Traffic recorded by the last `pnpm flip` (infra/traffic.json). @default the environment's defaultCompute */
-  readonly traffic?: TrafficSetting;
   /**
    * Plan without AWS: fake credentials and no calls to AWS at plan time, so `cdktf diff` shows what
    * would change. Applying with it fails (AWS rejects the credentials). @default false
@@ -73,14 +71,14 @@ export class ServiceStack extends TerraformStack {
       new LocalBackend(this, { path: `terraform.${id}.tfstate` });
     }
 
-    const traffic = new ComputeSwitch(this, 'compute-switch', {
-      defaultCompute: env.defaultCompute,
-      ...(props.traffic ? { defaultLambdaWeight: props.traffic.lambdaWeight } : {}),
-    });
+    const traffic = new ComputeSwitch(this, 'compute-switch', { defaultCompute: env.defaultCompute });
     const registry = new ContainerRegistry(this, 'registry', {
       name: prefix,
       keepImages: env.keepImages,
       forceDelete: !env.deletionProtection,
+      runningTag: imageTag(props.sourceHash, env.architecture),
+      lambdaFunctionName: prefix,
+      region: env.region,
     });
     const image = new ImageBuild(this, 'image', {
       repositoryUrl: registry.repositoryUrl,
@@ -102,13 +100,12 @@ export class ServiceStack extends TerraformStack {
       containerPort: CONTAINER_PORT,
       https: Boolean(env.certificateArn),
       deletionProtection: env.deletionProtection,
+      dependsOn: network.internetReady,
     });
     const listeners = new TrafficListeners(this, 'listeners', {
       loadBalancerArn: alb.arn,
       lambdaTargetGroupArn: alb.lambdaTargetGroupArn,
       fargateTargetGroupArn: alb.fargateTargetGroupArn,
-      lambdaWeight: traffic.lambdaWeight,
-      fargateWeight: traffic.fargateWeight,
       ...(env.certificateArn ? { certificateArn: env.certificateArn } : {}),
     });
 
@@ -117,11 +114,12 @@ export class ServiceStack extends TerraformStack {
       imageUri: image.imageUri,
       architecture: env.architecture,
       memoryMiB: env.lambda.memoryMiB,
-      timeoutSeconds: env.lambda.timeoutSeconds,
+      timeoutSeconds: LAMBDA_TIMEOUT_SECONDS,
       ...(env.lambda.reservedConcurrency ? { reservedConcurrency: env.lambda.reservedConcurrency } : {}),
       targetGroupArn: alb.lambdaTargetGroupArn,
       logRetentionDays: env.logRetentionDays,
-      dependsOn: [image.pushed],
+      servingCount: traffic.whileLambdaServes,
+      dependsOn: [image.pushed, registry.lambdaPull],
     });
 
     const cluster = new EcsCluster(this, 'cluster', { name: prefix });
@@ -135,7 +133,8 @@ export class ServiceStack extends TerraformStack {
       memoryMiB: env.fargate.memoryMiB,
       architecture: env.architecture,
       containerPort: CONTAINER_PORT,
-      desiredCount: traffic.whileFargateRuns(env.fargate.minTasks),
+      initialTasks: env.fargate.minTasks,
+      runningCount: traffic.whileFargateRuns,
       vpcId: network.vpcId,
       subnetIds: network.serviceSubnetIds,
       assignPublicIp: network.assignPublicIp,
@@ -147,11 +146,20 @@ export class ServiceStack extends TerraformStack {
     new FargateAutoscaling(this, 'autoscaling', {
       clusterName: cluster.name,
       serviceName: fargate.serviceName,
-      minTasks: traffic.whileFargateRuns(env.fargate.minTasks),
-      maxTasks: traffic.whileFargateRuns(env.fargate.maxTasks),
+      minTasks: env.fargate.minTasks,
+      maxTasks: env.fargate.maxTasks,
       targetCpuPercent: env.fargate.targetCpuPercent,
       targetRequestsPerTask: env.fargate.targetRequestsPerTask,
       requestCountResourceLabel: `${alb.arnSuffix}/${alb.fargateTargetGroupArnSuffix}`,
+    });
+
+    new WeightedRouting(this, 'routing', {
+      listenerArn: listeners.serving.arn,
+      lambdaTargetGroupArn: alb.lambdaTargetGroupArn,
+      fargateTargetGroupArn: alb.fargateTargetGroupArn,
+      lambdaWeight: traffic.lambdaWeight,
+      fargateWeight: traffic.fargateWeight,
+      after: [fargate.ready, lambda.warmedUp],
     });
 
     const scheme = env.certificateArn ? 'https' : 'http';

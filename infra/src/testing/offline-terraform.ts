@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -103,7 +103,7 @@ export class OfflineStackDir {
 
   constructor(
     stackJson: object,
-    private readonly env: NodeJS.ProcessEnv,
+    readonly env: NodeJS.ProcessEnv,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'switchyard-stack-'));
     writeFileSync(join(this.dir, 'cdk.tf.json'), JSON.stringify(stackJson, null, 2));
@@ -118,6 +118,11 @@ export class OfflineStackDir {
       maxBuffer: 64 * 1024 * 1024,
     });
     return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+  }
+
+  /** Deletes the directory, state and provider links included. */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   init(): TerraformResult {

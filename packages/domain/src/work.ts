@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const MIN_WORK_MS = 0;
-/** Well under Lambda's 15-minute cap and ECS's 30 s stop timeout, so a drain always finishes it. */
+/** The longest request: every timeout in timing-budget.ts is derived from it. */
 export const MAX_WORK_MS = 30_000;
 
 export function isWorkDuration(ms: number): boolean {
