@@ -12,7 +12,8 @@ import { FargateService } from './fargate-service';
 import { LambdaTarget } from './lambda-target';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
-import { TLS_POLICY, TrafficListeners } from './traffic-listeners';
+import { TLS_POLICY, TrafficListeners, WeightedRouting } from './traffic-listeners';
+import { ECS_STOP_TIMEOUT_SECONDS, ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
 
 const synth = (build: (scope: Construct) => void) => Testing.synthScope(build);
 const parse = (json: string) => JSON.parse(json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -25,8 +26,17 @@ const find = (json: string, type: string, key: string, value: unknown) => {
 };
 
 describe('ContainerRegistry', () => {
-  test('scans on push, keeps tags immutable, encrypts, and expires old images', () => {
-    const json = synth((s) => new ContainerRegistry(s, 'registry', { name: 'repo', keepImages: 7 }));
+  const registry = (s: Construct) =>
+    new ContainerRegistry(s, 'registry', {
+      name: 'repo',
+      keepImages: 7,
+      runningTag: 'src-abc-x86_64',
+      lambdaFunctionName: 'fn',
+      region: 'eu-west-1',
+    });
+
+  test('scans on push, keeps tags immutable, encrypts, and expires old images but never the running one', () => {
+    const json = synth(registry);
     expect(json).toHaveResourceWithProperties(EcrRepository, {
       name: 'repo',
       image_tag_mutability: 'IMMUTABLE',
@@ -34,7 +44,21 @@ describe('ContainerRegistry', () => {
       encryption_configuration: [{ encryption_type: 'AES256' }],
     });
     const policy = JSON.parse(Object.values(parse(json).resource.aws_ecr_lifecycle_policy!)[0]!.policy as string);
-    expect(policy.rules[0].selection).toEqual({ tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 });
+    // ECR: an image a higher-priority rule matches cannot be expired by a lower-priority one.
+    expect(policy.rules[0].selection).toEqual({
+      tagStatus: 'tagged',
+      tagPrefixList: ['src-abc-x86_64'],
+      countType: 'imageCountMoreThan',
+      countNumber: 1,
+    });
+    expect(policy.rules[1].selection).toEqual({ tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 });
+  });
+
+  test("lets the Lambda service pull, for this stack's function only", () => {
+    const policy = Object.values(parse(synth(registry)).resource.aws_ecr_repository_policy!)[0]!.policy as string;
+    expect(policy).toContain('lambda.amazonaws.com');
+    expect(policy).toContain('ecr:BatchGetImage');
+    expect(policy).toMatch(/aws:sourceArn.*:lambda:eu-west-1:.*:function:fn/);
   });
 });
 
@@ -101,16 +125,10 @@ describe('LoadBalancer and TrafficListeners', () => {
     });
   });
 
-  test('without a certificate, HTTP forwards by weight', () => {
+  test('without a certificate, HTTP attaches both target groups, Fargate at weight 0, whatever the split', () => {
     const json = synth((s) => {
       const lb = alb(s, false);
-      new TrafficListeners(s, 'listeners', {
-        loadBalancerArn: lb.arn,
-        lambdaTargetGroupArn: 'tg-lambda',
-        fargateTargetGroupArn: 'tg-fargate',
-        lambdaWeight: 30,
-        fargateWeight: 70,
-      });
+      new TrafficListeners(s, 'listeners', { loadBalancerArn: lb.arn, lambdaTargetGroupArn: 'tg-lambda', fargateTargetGroupArn: 'tg-fargate' });
     });
     expect(count(json, 'aws_lb_listener')).toBe(1);
     expect(find(json, 'aws_lb_listener', 'port', 80)).toMatchObject({
@@ -119,12 +137,29 @@ describe('LoadBalancer and TrafficListeners', () => {
           type: 'forward',
           forward: {
             target_group: [
-              { arn: 'tg-lambda', weight: 30 },
-              { arn: 'tg-fargate', weight: 70 },
+              { arn: 'tg-lambda', weight: 100 },
+              { arn: 'tg-fargate', weight: 0 },
             ],
           },
         },
       ],
+    });
+  });
+
+  test('the split is a rule that matches every request and waits for what it is given', () => {
+    const json = synth((s) => {
+      new WeightedRouting(s, 'routing', {
+        listenerArn: 'listener',
+        lambdaTargetGroupArn: 'tg-lambda',
+        fargateTargetGroupArn: 'tg-fargate',
+        lambdaWeight: 30,
+        fargateWeight: 70,
+        after: [],
+      });
+    });
+    expect(find(json, 'aws_lb_listener_rule', 'listener_arn', 'listener')).toMatchObject({
+      condition: [{ path_pattern: { values: ['/*'] } }],
+      action: [{ forward: { target_group: [{ arn: 'tg-lambda', weight: 30 }, { arn: 'tg-fargate', weight: 70 }] } }],
     });
   });
 
@@ -135,8 +170,6 @@ describe('LoadBalancer and TrafficListeners', () => {
         loadBalancerArn: lb.arn,
         lambdaTargetGroupArn: 'l',
         fargateTargetGroupArn: 'f',
-        lambdaWeight: 100,
-        fargateWeight: 0,
         certificateArn: 'arn:aws:acm:us-east-1:1:certificate/x',
       });
     });
@@ -160,7 +193,8 @@ describe('FargateService', () => {
       memoryMiB: 512,
       architecture: 'arm64',
       containerPort: 3000,
-      desiredCount: 2,
+      initialTasks: 2,
+      runningCount: 1,
       vpcId: 'vpc-1',
       subnetIds: ['s1', 's2'],
       assignPublicIp: false,
@@ -181,20 +215,40 @@ describe('FargateService', () => {
       readonlyRootFilesystem: true,
       privileged: false,
       linuxParameters: { initProcessEnabled: true },
-      stopTimeout: 30,
+      stopTimeout: ECS_STOP_TIMEOUT_SECONDS,
       mountPoints: [{ containerPath: '/tmp' }],
       logConfiguration: { logDriver: 'awslogs' },
       healthCheck: { command: expect.arrayContaining(['CMD']) },
     });
   });
 
-  test('deploys safely: circuit breaker with rollback, full capacity kept, no public IP', () => {
-    expect(find(json, 'aws_ecs_service', 'name', 'x')).toMatchObject({
+  test('the service leaves its task count to autoscaling after creating it', () => {
+    expect(find(json, 'aws_ecs_service', 'name', 'x-api')).toMatchObject({
       desired_count: 2,
-      deployment_circuit_breaker: { enable: true, rollback: true },
+      deployment_controller: { type: 'EXTERNAL' },
       deployment_minimum_healthy_percent: 100,
-      network_configuration: { assign_public_ip: false, subnets: ['s1', 's2'] },
+      lifecycle: { ignore_changes: ['desired_count'] },
     });
+  });
+
+  test('capacity is a task set that waits for ALB health, with no public IP, replaced new-first', () => {
+    expect(Object.values(parse(json).resource.aws_ecs_task_set!)[0]).toMatchObject({
+      count: 1,
+      scale: { unit: 'PERCENT', value: 100 },
+      wait_until_stable: true,
+      network_configuration: { assign_public_ip: false, subnets: ['s1', 's2'] },
+      load_balancer: [{ target_group_arn: 'tg', container_port: 3000 }],
+      lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  test('the drain gate pauses on the way out long enough for ALB rule changes to settle', () => {
+    const gate = Object.values(parse(json).resource.terraform_data!)[0]!;
+    expect(gate).toMatchObject({ count: 1, lifecycle: { create_before_destroy: true } });
+    const provisioner = (gate.provisioner as Array<Record<string, { when: string; command: string }>>)[0]!['local-exec']!;
+    expect(provisioner.when).toBe('destroy');
+    expect(provisioner.command).toContain(String(ROUTING_SETTLE_SECONDS * 1000));
+    expect(ROUTING_SETTLE_SECONDS).toBeGreaterThanOrEqual(30);
   });
 
   test('tasks admit traffic from the ALB security group only', () => {
@@ -215,6 +269,7 @@ describe('LambdaTarget', () => {
         reservedConcurrency: 5,
         targetGroupArn: 'tg-arn',
         logRetentionDays: 14,
+        servingCount: 1,
         dependsOn: [],
       });
     });
@@ -226,5 +281,9 @@ describe('LambdaTarget', () => {
       timeout: 35,
     });
     expect(json).toHaveResourceWithProperties(LambdaPermission, { principal: 'elasticloadbalancing.amazonaws.com', source_arn: 'tg-arn' });
+    // Invoked with GET /health before routing reaches it; a non-200 answer fails the apply.
+    const warmUp = Object.values(parse(json).resource.aws_lambda_invocation!)[0]!;
+    expect(JSON.parse(warmUp.input as string)).toMatchObject({ httpMethod: 'GET', path: '/health' });
+    expect(warmUp).toMatchObject({ count: 1, lifecycle: { postcondition: [{ condition: expect.stringContaining('statusCode == 200') }] } });
   });
 });

@@ -6,7 +6,12 @@ import { StackView } from './stack-view';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const prod = ENVIRONMENTS.prod!;
-const prodWithHttps: EnvironmentConfig = { ...prod, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' };
+const prodWithHttps: EnvironmentConfig = {
+  ...prod,
+  certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+  allowPlainHttp: false,
+  lambda: { ...prod.lambda, reservedConcurrency: 100 },
+};
 const view = (name: string, json: SynthesizedStack) => new StackView(name, json);
 
 describe('policy: every stack complies, apart from the listed waivers', () => {
@@ -50,13 +55,23 @@ const BREAKS: Record<string, (json: Json) => void> = {
   'ECR.2': (j) => (first(j, 'aws_ecr_repository').image_tag_mutability = 'MUTABLE'),
   'ECR.3': (j) => delete j.resource.aws_ecr_lifecycle_policy,
   CKV_AWS_136: (j) => delete first(j, 'aws_ecr_repository').encryption_configuration,
-  'ECS.2': (j) => (first(j, 'aws_ecs_service').network_configuration.assign_public_ip = true),
+  'ECS.2': (j) => (first(j, 'aws_ecs_task_set').network_configuration.assign_public_ip = true),
   'ECS.4': (j) => editContainer(j, (c) => (c.privileged = true)),
   'ECS.5': (j) => editContainer(j, (c) => (c.readonlyRootFilesystem = false)),
   'SWY-ECS-USER': (j) => editContainer(j, (c) => (c.user = 'root')),
   'ECS.9': (j) => editContainer(j, (c) => delete c.logConfiguration),
   'ECS.8': (j) => editContainer(j, (c) => c.environment.push({ name: 'DB_PASSWORD', value: 'hunter2' })),
-  'SWY-ECS-CIRCUIT': (j) => (first(j, 'aws_ecs_service').deployment_circuit_breaker.rollback = false),
+  'SWY-ECS-HEALTHY': (j) => (first(j, 'aws_ecs_task_set').wait_until_stable = false),
+  'SWY-ECS-DESIRED': (j) => delete first(j, 'aws_ecs_service').lifecycle,
+  'SWY-ECR-LAMBDA': (j) => delete j.resource.aws_ecr_repository_policy,
+  'SWY-ECR-KEEP-RUNNING': (j) => {
+    const policy = first(j, 'aws_ecr_lifecycle_policy');
+    const parsed = JSON.parse(policy.policy);
+    parsed.rules = parsed.rules.slice(1);
+    policy.policy = JSON.stringify(parsed);
+  },
+  'SWY-ELB-IGW': (j) => delete first(j, 'aws_lb').depends_on,
+  'SWY-SWITCH-ORDER': (j) => (first(j, 'aws_lb_listener_rule').depends_on = []),
   'SWY-ECS-CAPACITY': (j) => (first(j, 'aws_ecs_service').deployment_minimum_healthy_percent = 50),
   'SWY-ECS-INIT': (j) => editContainer(j, (c) => delete c.linuxParameters),
   'SWY-ECS-STOP': (j) => editContainer(j, (c) => (c.stopTimeout = 2)),

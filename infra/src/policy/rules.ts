@@ -1,3 +1,4 @@
+import { DEREGISTRATION_DELAY_SECONDS, ECS_STOP_TIMEOUT_SECONDS, LONGEST_REQUEST_SECONDS, ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
 import type { Block, StackView } from './stack-view';
 
 export interface PolicyRule {
@@ -55,7 +56,7 @@ export const RULES: PolicyRule[] = [
   // ECS
   rule('ECS.2', 'Tasks get no public IP; they are reached through the ALB only.', (s) =>
     each(
-      s.resources('aws_ecs_service'),
+      [...s.resources('aws_ecs_service'), ...s.resources('aws_ecs_task_set')],
       (r) => r.network_configuration?.assign_public_ip !== true,
       (r) => `${r.name} assigns public IPs`,
     ),
@@ -97,11 +98,18 @@ export const RULES: PolicyRule[] = [
           .map((e) => `${c.name} has ${e.name} in plain env`),
       ),
   ),
-  rule('SWY-ECS-CIRCUIT', 'Failed deployments stop and roll back by themselves.', (s) =>
+  rule('SWY-ECS-HEALTHY', 'The apply waits until new tasks are healthy in the load balancer (task set STEADY_STATE).', (s) =>
+    each(
+      s.resources('aws_ecs_task_set'),
+      (t) => t.wait_until_stable === true && t.load_balancer?.length > 0,
+      (t) => `${t.name} does not wait for healthy tasks`,
+    ),
+  ),
+  rule('SWY-ECS-DESIRED', 'Autoscaling owns the task count: no deploy resets it.', (s) =>
     each(
       s.resources('aws_ecs_service'),
-      (r) => r.deployment_circuit_breaker?.enable === true && r.deployment_circuit_breaker?.rollback === true,
-      (r) => `${r.name} has no circuit breaker with rollback`,
+      (r) => (r.lifecycle?.ignore_changes ?? []).includes('desired_count'),
+      (r) => `${r.name} lets every apply set desired_count`,
     ),
   ),
   rule('SWY-ECS-CAPACITY', 'Deployments never drop below full capacity (minimum healthy 100%).', (s) =>
@@ -118,11 +126,11 @@ export const RULES: PolicyRule[] = [
       (c) => `${c.name} has no init process`,
     ),
   ),
-  rule('SWY-ECS-STOP', 'The stop timeout is set and leaves the drain its full 30 s.', (s) =>
+  rule('SWY-ECS-STOP', 'The stop timeout is the timing budget’s: the drain finishes the longest request before SIGKILL.', (s) =>
     each(
       s.containers(),
-      (c) => Number(c.stopTimeout) >= 30 && Number(c.stopTimeout) <= 120,
-      (c) => `${c.name} stop timeout ${c.stopTimeout} is not 30-120 s`,
+      (c) => Number(c.stopTimeout) === ECS_STOP_TIMEOUT_SECONDS,
+      (c) => `${c.name} stop timeout ${c.stopTimeout} is not ${ECS_STOP_TIMEOUT_SECONDS} s`,
     ),
   ),
   rule('SWY-ECS-HEALTH', 'Containers have a health check, so ECS replaces hung tasks.', (s) =>
@@ -201,10 +209,10 @@ export const RULES: PolicyRule[] = [
       (t) => `${t.name} is not checked on /ready`,
     ),
   ),
-  rule('SWY-ELB-DRAIN', 'Deregistration waits long enough for the longest request (30 s) but not the 300 s default.', (s) =>
+  rule('SWY-ELB-DRAIN', 'Deregistration waits for the longest request (timing budget), not the 300 s default.', (s) =>
     each(
       s.resources('aws_lb_target_group').filter((t) => t.target_type === 'ip'),
-      (t) => Number(t.deregistration_delay) >= 30 && Number(t.deregistration_delay) <= 120,
+      (t) => Number(t.deregistration_delay) === DEREGISTRATION_DELAY_SECONDS,
       (t) => `${t.name} deregistration delay ${t.deregistration_delay}`,
     ),
   ),
@@ -250,7 +258,9 @@ export const RULES: PolicyRule[] = [
 
   // Security groups
   rule('SWY-SG-TASKS', 'Task ingress comes only from the ALB security group.', (s) => {
-    const taskGroups = new Set(s.resources('aws_ecs_service').flatMap((svc) => svc.network_configuration?.security_groups ?? []));
+    const taskGroups = new Set(
+      [...s.resources('aws_ecs_service'), ...s.resources('aws_ecs_task_set')].flatMap((t) => t.network_configuration?.security_groups ?? []),
+    );
     const albGroups = new Set(s.resources('aws_lb').flatMap((lb) => lb.security_groups ?? []));
     return each(
       s.resources('aws_vpc_security_group_ingress_rule').filter((r) => taskGroups.has(r.security_group_id)),
@@ -295,10 +305,10 @@ export const RULES: PolicyRule[] = [
       (f) => `${f.name} has no reserved concurrency`,
     ),
   ),
-  rule('SWY-LAMBDA-TIMEOUT', 'The timeout covers the longest request (30 s) and stays within Lambda’s 900 s.', (s) =>
+  rule('SWY-LAMBDA-TIMEOUT', 'The timeout covers the longest request and stays within Lambda’s 900 s.', (s) =>
     each(
       s.resources('aws_lambda_function'),
-      (f) => Number(f.timeout) > 30 && Number(f.timeout) <= 900,
+      (f) => Number(f.timeout) > LONGEST_REQUEST_SECONDS && Number(f.timeout) <= 900,
       (f) => `${f.name} timeout ${f.timeout}`,
     ),
   ),
@@ -311,6 +321,49 @@ export const RULES: PolicyRule[] = [
       (n) => `${n.name} auto-assigns public IPs`,
     ),
   ),
+  rule('SWY-ECR-LAMBDA', 'The repository lets the Lambda service pull, for this stack’s function only (aws:sourceArn).', (s) => {
+    const policies = s.resources('aws_ecr_repository_policy');
+    const scoped = policies.some((p) => /lambda\.amazonaws\.com/.test(p.policy) && /aws:sourceArn.*:function:/.test(p.policy));
+    return scoped ? [] : ['no repository policy admits the stack’s function through aws:sourceArn'];
+  }),
+  rule('SWY-ECR-KEEP-RUNNING', 'The lifecycle policy never expires the image the stack runs.', (s) =>
+    each(
+      s.resources('aws_ecr_lifecycle_policy'),
+      (p) => {
+        const first = (JSON.parse(p.policy as string) as { rules: Array<{ rulePriority: number; selection: Block }> }).rules.sort(
+          (a, b) => a.rulePriority - b.rulePriority,
+        )[0];
+        return first?.selection.tagStatus === 'tagged' && first.selection.countNumber >= 1 && first.selection.tagPrefixList?.length === 1;
+      },
+      (p) => `${p.name} may expire the running image`,
+    ),
+  ),
+  rule('SWY-ELB-IGW', 'An internet-facing ALB is created after the internet gateway of a VPC the stack creates.', (s) => {
+    const gateways = s.resources('aws_internet_gateway').map((g) => `aws_internet_gateway.${g.name}`);
+    return each(
+      s.resources('aws_lb').filter((lb) => lb.internal !== true),
+      (lb) => gateways.every((g) => (lb.depends_on ?? []).includes(g)),
+      (lb) => `${lb.name} may be created before the internet gateway`,
+    );
+  }),
+  rule('SWY-SWITCH-ORDER', 'The routing waits for ready capacity, and leaves it before it goes.', (s) => {
+    const gates = s.resources('terraform_data').filter((d) => d.name.includes('drain-gate'));
+    const warmUps = s.resources('aws_lambda_invocation');
+    const ready = [...gates.map((g) => `terraform_data.${g.name}`), ...warmUps.map((w) => `aws_lambda_invocation.${w.name}`)];
+    const problems = each(
+      s.resources('aws_lb_listener_rule'),
+      (r) => ready.length === 2 && ready.every((d) => (r.depends_on ?? []).includes(d)),
+      (r) => `${r.name} does not wait for the drain gate and the warm-up`,
+    );
+    for (const block of [...gates, ...warmUps, ...s.resources('aws_ecs_task_set')]) {
+      if (block.lifecycle?.create_before_destroy !== true) problems.push(`${block.name} is destroyed before the routing leaves it`);
+    }
+    for (const gate of gates) {
+      const command = String(gate.provisioner?.[0]?.['local-exec']?.command ?? '');
+      if (!command.includes(String(ROUTING_SETTLE_SECONDS * 1000))) problems.push(`${gate.name} does not pause for ALB rule changes`);
+    }
+    return problems;
+  }),
   rule('SWY-ECR-PULL', 'The execution role pulls from this repository only.', (s) =>
     s
       .iamStatements()
@@ -333,6 +386,12 @@ export const WAIVERS: Waiver[] = [
     stack: 'switchyard-dev',
     justification:
       'dev shares the account’s unreserved concurrency; reserving some would take it from every other function in the account.',
+  },
+  {
+    ruleId: 'CKV_AWS_115',
+    stack: 'switchyard-prod',
+    justification:
+      'Reserving N executions needs an account concurrency quota of at least N + 100, which new accounts do not have; set lambda.reservedConcurrency in environments.ts once the quota allows.',
   },
 ];
 

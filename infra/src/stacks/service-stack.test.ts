@@ -25,12 +25,22 @@ describe('ServiceStack', () => {
     );
   });
 
-  test('the Fargate service waits for healthy tasks and comes after the listeners it needs', () => {
+  test('Fargate capacity comes after the listeners that attach its target group, and the routing after the capacity', () => {
     const stack = synthStack(dev);
-    const [service] = resourcesOf(stack, 'aws_ecs_service');
-    expect(service).toMatchObject({ wait_for_steady_state: true });
+    const [tasks] = resourcesOf(stack, 'aws_ecs_task_set');
     const listeners = resourcesOf(stack, 'aws_lb_listener').map((l) => `aws_lb_listener.${l.name}`);
-    expect(service!.depends_on).toEqual(expect.arrayContaining(listeners));
+    expect(tasks!.depends_on).toEqual(expect.arrayContaining(listeners));
+    const [rule] = resourcesOf(stack, 'aws_lb_listener_rule');
+    const [gate] = resourcesOf(stack, 'terraform_data').filter((r) => r.name.includes('drain-gate'));
+    const [warmUp] = resourcesOf(stack, 'aws_lambda_invocation');
+    expect(rule!.depends_on).toEqual(expect.arrayContaining([`terraform_data.${gate!.name}`, `aws_lambda_invocation.${warmUp!.name}`]));
+  });
+
+  test('the internet-facing ALB waits for the internet gateway', () => {
+    const stack = synthStack(dev);
+    const [alb] = resourcesOf(stack, 'aws_lb');
+    const [gateway] = resourcesOf(stack, 'aws_internet_gateway');
+    expect(alb!.depends_on).toEqual([`aws_internet_gateway.${gateway!.name}`]);
   });
 
   test('both computes run the same image reference', () => {
@@ -40,28 +50,23 @@ describe('ServiceStack', () => {
     expect(fn!.image_uri).toBe('${local.image_uri_effective}');
     expect(JSON.parse(task!.container_definitions as string)[0].image).toBe('${local.image_uri_effective}');
     expect(stack.locals?.image_uri_effective).toMatch(
-      /var\.image_uri != "" \? var\.image_uri : join\(":", \[aws_ecr_repository\.\w+\.repository_url, "src-f{20}"\]\)/,
+      /var\.image_uri != "" \? var\.image_uri : join\(":", \[aws_ecr_repository\.\w+\.repository_url, "src-f{20}-x86_64"\]\)/,
     );
   });
 
-  test('the last flip becomes the lambda_weight default, so ordinary deploys keep it', () => {
-    const stack = new ServiceStack(Testing.app(), 'switchyard-dev', {
-      environment: dev,
-      sourceHash: 'a'.repeat(64),
-      repositoryRoot: REPOSITORY_ROOT,
-      traffic: { lambdaWeight: 0 },
-    });
-    expect(JSON.parse(Testing.synth(stack)).variable.lambda_weight.default).toBe(0);
-    expect(synthStack(dev).variable.lambda_weight!.default).toBeNull();
+  test('no committed file sets the split: both variables default to null, so workspace variables decide', () => {
+    const stack = synthStack(dev);
+    expect(stack.variable.lambda_weight!.default).toBeNull();
+    expect(stack.variable.compute!.default).toBeNull();
   });
 
   test('prod uses a NAT gateway and private subnets; dev saves the NAT cost with public subnets', () => {
     const network = (env: EnvironmentConfig) => {
       const stack = synthStack(env);
-      const [service] = resourcesOf(stack, 'aws_ecs_service');
+      const [tasks] = resourcesOf(stack, 'aws_ecs_task_set');
       return {
         nat: resourcesOf(stack, 'aws_nat_gateway').length,
-        publicIp: (service!.network_configuration as { assign_public_ip: boolean }).assign_public_ip,
+        publicIp: (tasks!.network_configuration as { assign_public_ip: boolean }).assign_public_ip,
       };
     };
     expect(network(prod)).toEqual({ nat: 1, publicIp: false });

@@ -34,13 +34,21 @@ function differences(a: PlanJson, b: PlanJson): string[] {
   return changed.sort();
 }
 
-const forwardWeights = (plan: PlanJson) => {
-  const listener = plan.resource_changes.find((r) => r.type === 'aws_lb_listener' && JSON.stringify(r.change.after).includes('"forward"'));
-  const action = (listener?.change.after?.default_action as Array<{ forward: Array<{ target_group: Array<{ weight: number }> }> }>)[0];
-  return action?.forward[0]?.target_group.map((tg) => tg.weight).sort();
+/**
+ * [Lambda, Fargate] weights of the routing rule. Its target groups are a set of ARNs not known
+ * before apply, so the rule's weights are compared as a set against the stack's own output.
+ */
+const routingWeights = (plan: PlanJson) => {
+  const rule = plan.resource_changes.find((r) => r.type === 'aws_lb_listener_rule');
+  const action = (rule?.change.after?.action as Array<{ forward: Array<{ target_group: Array<{ weight: number }> }> }>)[0];
+  const ruleWeights = action?.forward[0]?.target_group.map((tg) => tg.weight).sort();
+  const output = plan.output_changes?.traffic_weights?.after as { lambda: number; fargate: number };
+  expect(ruleWeights).toEqual([output.lambda, output.fargate].sort());
+  return [output.lambda, output.fargate];
 };
 const plannedCount = (plan: PlanJson, type: string, attribute: string) =>
   plan.resource_changes.find((r) => r.type === type)?.change.after?.[attribute];
+const instances = (plan: PlanJson, type: string) => plan.resource_changes.filter((r) => r.type === type && r.change.actions.join() !== 'delete').length;
 
 describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name stack (offline)', (environment) => {
   let dir: OfflineStackDir;
@@ -50,6 +58,7 @@ describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name 
     const init = dir.init();
     if (init.status !== 0) throw new Error(`terraform init failed:\n${init.output}`);
   }, 60_000);
+  afterAll(() => dir?.remove());
 
   test('validates', () => {
     const result = dir.run(['validate']);
@@ -66,15 +75,21 @@ describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name 
     expect(defaults.output_changes?.active_compute?.after).toBe(environment.defaultCompute);
   }, 60_000);
 
-  test('a flip changes only listener weights, the ECS desired count and the autoscaling bounds', () => {
-    const lambda = environment.defaultCompute === 'lambda' ? defaults : dir.plan({ compute: 'lambda' });
-    const fargate = environment.defaultCompute === 'fargate' ? defaults : dir.plan({ compute: 'fargate' });
-    const canary = dir.plan({ compute: 'lambda', lambda_weight: '50' });
+  test('compute and lambda_weight may both be set when they agree', () => {
+    expect(routingWeights(dir.plan({ compute: 'fargate', lambda_weight: '0' }))).toEqual([0, 100]);
+  }, 60_000);
+
+  test('a switch changes only the routing weights and the capacity that follows them', () => {
+    const lambda = dir.plan({ compute: 'lambda' });
+    const fargate = dir.plan({ compute: 'fargate' });
+    const canary = dir.plan({ lambda_weight: '50' });
 
     const allowed = [
-      /^aws_lb_listener\.listeners_(http|https)\.default_action$/,
-      /^aws_ecs_service\.fargate_service\.desired_count$/,
-      /^aws_appautoscaling_target\.autoscaling_target\.(min|max)_capacity$/,
+      /^aws_lb_listener_rule\.routing_rule\.action$/,
+      // Present in one plan only: created, or not, with the split.
+      /^aws_ecs_task_set\.fargate_tasks_\w+\[0\]/,
+      /^terraform_data\.fargate_drain-gate_\w+\[0\]/,
+      /^aws_lambda_invocation\.lambda_warm-up_\w+\[0\]/,
     ];
     for (const [a, b] of [
       [lambda, fargate],
@@ -86,19 +101,22 @@ describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name 
       expect(changed.filter((c) => !allowed.some((pattern) => pattern.test(c)))).toEqual([]);
     }
 
-    expect(forwardWeights(lambda)).toEqual([0, 100]);
-    expect(forwardWeights(canary)).toEqual([50, 50]);
-    expect(plannedCount(lambda, 'aws_ecs_service', 'desired_count')).toBe(0);
-    expect(plannedCount(lambda, 'aws_appautoscaling_target', 'max_capacity')).toBe(0);
+    expect(routingWeights(lambda)).toEqual([100, 0]);
+    expect(routingWeights(fargate)).toEqual([0, 100]);
+    expect(routingWeights(canary)).toEqual([50, 50]);
+    expect(instances(lambda, 'aws_ecs_task_set')).toBe(0);
+    expect(instances(fargate, 'aws_ecs_task_set')).toBe(1);
+    expect(instances(fargate, 'aws_lambda_invocation')).toBe(0);
+    expect(instances(canary, 'aws_lambda_invocation')).toBe(1);
+    expect(plannedCount(lambda, 'aws_appautoscaling_target', 'min_capacity')).toBe(environment.fargate.minTasks);
+    expect(plannedCount(lambda, 'aws_appautoscaling_target', 'max_capacity')).toBe(environment.fargate.maxTasks);
     expect(plannedCount(fargate, 'aws_ecs_service', 'desired_count')).toBe(environment.fargate.minTasks);
-    expect(plannedCount(canary, 'aws_appautoscaling_target', 'min_capacity')).toBe(environment.fargate.minTasks);
-    expect(plannedCount(canary, 'aws_appautoscaling_target', 'max_capacity')).toBe(environment.fargate.maxTasks);
   }, 120_000);
 
   test('fargate_standby keeps tasks running with no Fargate traffic', () => {
     const standby = dir.plan({ compute: 'lambda', fargate_standby: 'true' });
-    expect(forwardWeights(standby)).toEqual([0, 100]);
-    expect(plannedCount(standby, 'aws_ecs_service', 'desired_count')).toBe(environment.fargate.minTasks);
+    expect(routingWeights(standby)).toEqual([100, 0]);
+    expect(instances(standby, 'aws_ecs_task_set')).toBe(1);
   }, 60_000);
 
   // The variables are the same code in every stack; checking them on one is enough.
@@ -107,6 +125,8 @@ describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name 
     [{ compute: 'ec2' }, 'compute must be "lambda" or "fargate"'],
     [{ lambda_weight: '101' }, 'lambda_weight must be a whole number from 0 to 100'],
     [{ lambda_weight: '12.5' }, 'lambda_weight must be a whole number from 0 to 100'],
+    [{ compute: 'fargate', lambda_weight: '100' }, 'compute and lambda_weight disagree'],
+    [{ compute: 'lambda', lambda_weight: '50' }, 'compute and lambda_weight disagree'],
   ])('rejects %j with a clear message', (vars, message) => {
     const result = dir.run(['plan', '-input=false'], vars);
     expect(result.status).not.toBe(0);
