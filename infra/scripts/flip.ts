@@ -1,21 +1,22 @@
 /*
- * pnpm flip <environment> <lambda | fargate | percent-to-lambda> [--dry-run]
+ * pnpm flip <environment> <lambda | fargate | percent-to-lambda> [--ramp 10,50,100] [--pause 5m] [--dry-run]
  *
- * Moves an environment's traffic between Lambda and Fargate with no downtime: up to three
- * `cdktf deploy` runs (see src/flip/plan-flip.ts), then records the result in infra/traffic.json so
- * later deploys keep it. Stops at the first failed apply and says how to resume.
+ * Moves an environment's traffic with one ordinary `cdktf deploy` per step: each apply is safe on
+ * its own (see src/stacks/apply-order.ts). The current split is read from the deployed stack's
+ * outputs, never from a file. The split lives in the `lambda_weight` variable; flip sets it for its
+ * own applies only, and says what to set so later deploys keep it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ENVIRONMENTS } from '../src/config/environments';
-import { planFlip } from '../src/flip/plan-flip';
-import { describeTraffic, lambdaWeightFor, parseTarget, readTrafficFile, writeTrafficFile } from '../src/flip/traffic';
+import { liveLambdaWeight, parsePause, parseRamp, planFlip } from '../src/flip/plan-flip';
+import { describeTraffic, parseTarget } from '../src/flip/traffic';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
-const TRAFFIC_FILE = join(REPOSITORY_ROOT, 'infra', 'traffic.json');
-const USAGE = 'usage: pnpm flip <environment> <lambda | fargate | 0-100 (percent to Lambda)> [--dry-run]';
+const USAGE = 'usage: pnpm flip <environment> <lambda | fargate | 0-100 (percent to Lambda)> [--ramp 10,50,100] [--pause 5m] [--dry-run]';
 
 function fail(message: string): never {
   console.error(`flip: ${message}`);
@@ -35,52 +36,89 @@ function hasAwsCredentials(): boolean {
   );
 }
 
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index === -1) return undefined;
+  const value = args[index + 1];
+  if (!value || value.startsWith('--')) fail(`${name} needs a value. ${USAGE}`);
+  args.splice(index, 2);
+  return value;
+}
+
 const args = process.argv.slice(2);
 const dryRun = args.includes('--dry-run');
-const [envName, targetText, ...rest] = args.filter((a) => a !== '--dry-run');
+if (dryRun) args.splice(args.indexOf('--dry-run'), 1);
+let ramp: number[] = [];
+let pauseMs = 0;
+try {
+  const rampText = option(args, '--ramp');
+  const pauseText = option(args, '--pause');
+  if (rampText) ramp = parseRamp(rampText);
+  if (pauseText) pauseMs = parsePause(pauseText);
+} catch (err) {
+  fail((err as Error).message);
+}
+const [envName, targetText, ...rest] = args;
 if (!envName || !targetText || rest.length) fail(USAGE);
 const environment = ENVIRONMENTS[envName];
 if (!environment) fail(`unknown environment "${envName}"; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
 
-let target: number;
+const stack = `switchyard-${environment.name}`;
+const stackDir = join(REPOSITORY_ROOT, 'cdktf.out', 'stacks', stack);
+const run = (command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env) =>
+  spawnSync(command, commandArgs, { cwd: REPOSITORY_ROOT, env, encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
+
+let steps;
 try {
-  target = lambdaWeightFor(parseTarget(targetText));
+  const target = parseTarget(targetText);
+  if (!hasAwsCredentials())
+    fail('no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again');
+  // The live split, from the deployed stack's state: synthesize, then read its outputs.
+  if (run('pnpm', ['cdktf', 'synth']).status !== 0) fail('cdktf synth failed');
+  if (!existsSync(join(stackDir, '.terraform')) && run('terraform', [`-chdir=${stackDir}`, 'init', '-input=false']).status !== 0)
+    fail(`terraform init failed in ${stackDir}`);
+  const outputs = run('terraform', [`-chdir=${stackDir}`, 'output', '-json']);
+  const current = liveLambdaWeight(outputs.status === 0 ? outputs.stdout : '');
+  steps = planFlip(current, target, ramp);
+  console.log(`${stack}: ${describeTraffic(current)} now`);
 } catch (err) {
   fail((err as Error).message);
 }
 
-const stack = `switchyard-${environment.name}`;
-const traffic = readTrafficFile(TRAFFIC_FILE);
-const current = traffic[stack]?.lambdaWeight ?? lambdaWeightFor(environment.defaultCompute);
-const phases = planFlip(current, target);
-
-console.log(`${stack}: ${describeTraffic(current)} → ${describeTraffic(target)}`);
-if (!phases.length) {
+if (!steps.length) {
   console.log('Nothing to move.');
   process.exit(0);
 }
-phases.forEach((phase, i) => {
-  console.log(`  ${i + 1}. ${phase.name}: ${phase.summary}`);
-  console.log(
-    `     TF_VAR_lambda_weight=${phase.vars.lambda_weight} TF_VAR_fargate_standby=${phase.vars.fargate_standby} pnpm cdktf deploy ${stack} --auto-approve`,
-  );
+steps.forEach((step, i) => {
+  console.log(`  ${i + 1}. ${step.summary}`);
+  console.log(`     TF_VAR_lambda_weight=${step.lambdaWeight} pnpm cdktf deploy ${stack} --auto-approve`);
 });
 if (dryRun) process.exit(0);
-if (!hasAwsCredentials()) fail('no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again');
 
-for (const [i, phase] of phases.entries()) {
-  console.log(`\n== ${i + 1}/${phases.length} ${phase.name}: ${phase.summary}`);
-  const deploy = spawnSync('pnpm', ['cdktf', 'deploy', stack, '--auto-approve'], {
-    cwd: REPOSITORY_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, TF_VAR_lambda_weight: phase.vars.lambda_weight, TF_VAR_fargate_standby: phase.vars.fargate_standby },
-  });
-  if (deploy.status !== 0) {
-    fail(
-      `apply ${i + 1} (${phase.name}) failed; traffic.json is unchanged. Fix the cause and run the same command again: each step is safe to repeat.`,
-    );
+async function applySteps(steps: ReturnType<typeof planFlip>): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    if (i > 0 && pauseMs) {
+      console.log(`\n-- pausing ${pauseMs / 1000} s before the next step (Ctrl-C stops here; traffic stays as it is)`);
+      await sleep(pauseMs);
+    }
+    console.log(`\n== ${i + 1}/${steps.length}: ${step.summary}`);
+    // compute is left unset so it cannot disagree with the weight this step sets.
+    const { TF_VAR_compute: _compute, ...env } = process.env;
+    const deploy = spawnSync('pnpm', ['cdktf', 'deploy', stack, '--auto-approve'], {
+      cwd: REPOSITORY_ROOT,
+      stdio: 'inherit',
+      env: { ...env, TF_VAR_lambda_weight: String(step.lambdaWeight) },
+    });
+    if (deploy.status !== 0)
+      fail(`apply ${i + 1} failed; traffic is as the last successful apply left it. Fix the cause and run flip again.`);
   }
 }
 
-writeTrafficFile(TRAFFIC_FILE, { ...traffic, [stack]: { lambdaWeight: target } });
-console.log(`\n${stack} is now ${describeTraffic(target)}. Commit infra/traffic.json so later deploys keep it.`);
+void applySteps(steps).then(() => {
+  const final = steps[steps.length - 1]!.lambdaWeight;
+  console.log(`\n${stack} is now ${describeTraffic(final)}.`);
+  console.log(
+    `Keep it: set lambda_weight = ${final} (or compute = "${final === 100 ? 'lambda' : final === 0 ? 'fargate' : '…'}") in the workspace variables or a .tfvars file. ` +
+      `A deploy without it moves traffic back to the default (${environment.defaultCompute}), safely but surely.`,
+  );
+});

@@ -18,4 +18,8 @@ module.exports = {
   // Bundles under dist/ are tested as built. These ship only ES modules, which Jest's CommonJS runtime cannot load untransformed on Node < 24.9.
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join('|')})/)`, '<rootDir>/dist/'],
   moduleFileExtensions: ['ts', 'mjs', 'js', 'json'],
+  // Generous: a test must not fail because a busy machine is slow. Timing goals live in pnpm bench.
+  testTimeout: 60_000,
+  globalSetup: require.resolve('./global-setup.js'),
+  globalTeardown: require.resolve('./global-teardown.js'),
 };

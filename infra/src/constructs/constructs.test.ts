@@ -128,7 +128,11 @@ describe('LoadBalancer and TrafficListeners', () => {
   test('without a certificate, HTTP attaches both target groups, Fargate at weight 0, whatever the split', () => {
     const json = synth((s) => {
       const lb = alb(s, false);
-      new TrafficListeners(s, 'listeners', { loadBalancerArn: lb.arn, lambdaTargetGroupArn: 'tg-lambda', fargateTargetGroupArn: 'tg-fargate' });
+      new TrafficListeners(s, 'listeners', {
+        loadBalancerArn: lb.arn,
+        lambdaTargetGroupArn: 'tg-lambda',
+        fargateTargetGroupArn: 'tg-fargate',
+      });
     });
     expect(count(json, 'aws_lb_listener')).toBe(1);
     expect(find(json, 'aws_lb_listener', 'port', 80)).toMatchObject({
@@ -159,7 +163,16 @@ describe('LoadBalancer and TrafficListeners', () => {
     });
     expect(find(json, 'aws_lb_listener_rule', 'listener_arn', 'listener')).toMatchObject({
       condition: [{ path_pattern: { values: ['/*'] } }],
-      action: [{ forward: { target_group: [{ arn: 'tg-lambda', weight: 30 }, { arn: 'tg-fargate', weight: 70 }] } }],
+      action: [
+        {
+          forward: {
+            target_group: [
+              { arn: 'tg-lambda', weight: 30 },
+              { arn: 'tg-fargate', weight: 70 },
+            ],
+          },
+        },
+      ],
     });
   });
 

@@ -29,7 +29,10 @@ export interface LambdaTargetProps {
 }
 
 /** What the ALB would send for `GET /health`: the invocation that proves the function answers. */
-export const WARM_UP_EVENT = toAlbEvent({ method: 'GET', path: '/health', headers: { host: 'switchyard.invalid', 'user-agent': 'switchyard-deploy' } }, true);
+export const WARM_UP_EVENT = toAlbEvent(
+  { method: 'GET', path: '/health', headers: { host: 'switchyard.invalid', 'user-agent': 'switchyard-deploy' } },
+  true,
+);
 
 /** The Lambda side: the function from the shared image, its logs and role, registered with the ALB. */
 export class LambdaTarget extends Construct {

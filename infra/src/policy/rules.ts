@@ -1,4 +1,9 @@
-import { DEREGISTRATION_DELAY_SECONDS, ECS_STOP_TIMEOUT_SECONDS, LONGEST_REQUEST_SECONDS, ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
+import {
+  DEREGISTRATION_DELAY_SECONDS,
+  ECS_STOP_TIMEOUT_SECONDS,
+  LONGEST_REQUEST_SECONDS,
+  ROUTING_SETTLE_SECONDS,
+} from '@switchyard/domain/timing-budget';
 import type { Block, StackView } from './stack-view';
 
 export interface PolicyRule {
@@ -259,7 +264,9 @@ export const RULES: PolicyRule[] = [
   // Security groups
   rule('SWY-SG-TASKS', 'Task ingress comes only from the ALB security group.', (s) => {
     const taskGroups = new Set(
-      [...s.resources('aws_ecs_service'), ...s.resources('aws_ecs_task_set')].flatMap((t) => t.network_configuration?.security_groups ?? []),
+      [...s.resources('aws_ecs_service'), ...s.resources('aws_ecs_task_set')].flatMap(
+        (t) => t.network_configuration?.security_groups ?? [],
+      ),
     );
     const albGroups = new Set(s.resources('aws_lb').flatMap((lb) => lb.security_groups ?? []));
     return each(

@@ -108,15 +108,19 @@ export function describeApplyOrder(environment: EnvironmentConfig): void {
     [SPLIT_90, SPLIT_50],
     [undefined, LAMBDA],
     [undefined, FARGATE],
-  ])('%# switch from %j to %j', (from, to) => {
-    const t = expectSafeSwitch(from, to);
-    console.log(
-      `${environment.name}: ${name(from)} → ${name(to)}: ${[...t.actions.entries()]
-        .filter(([address]) => switchable.has(address))
-        .map(([address, actions]) => `${address.split('.')[0]} ${actions.join('/')}`)
-        .join(', ')}`,
-    );
-  }, 180_000);
+  ])(
+    '%# switch from %j to %j',
+    (from, to) => {
+      const t = expectSafeSwitch(from, to);
+      console.log(
+        `${environment.name}: ${name(from)} → ${name(to)}: ${[...t.actions.entries()]
+          .filter(([address]) => switchable.has(address))
+          .map(([address, actions]) => `${address.split('.')[0]} ${actions.join('/')}`)
+          .join(', ')}`,
+      );
+    },
+    180_000,
+  );
 
   test('a canary step on running capacity changes the routing weights only', () => {
     const t = lab.transition(SPLIT_90, SPLIT_50);
@@ -134,13 +138,17 @@ export function describeApplyOrder(environment: EnvironmentConfig): void {
     expect(t.actions.has(routing)).toBe(false);
   }, 180_000);
 
-  test.each([[LAMBDA], [FARGATE]])('destroying from %j removes the routing before the capacity', (from) => {
-    const t = lab.transition(from, 'destroy');
-    if (lambdaShare(from) < 100) {
-      expectBefore(t, [routing, 'destroy'], [gate, 'destroy']);
-      expectBefore(t, [gate, 'destroy'], [tasks, 'destroy']);
-    } else {
-      expect(t.graph.nodesFor(tasks, 'destroy')).toEqual([]);
-    }
-  }, 180_000);
+  test.each([[LAMBDA], [FARGATE]])(
+    'destroying from %j removes the routing before the capacity',
+    (from) => {
+      const t = lab.transition(from, 'destroy');
+      if (lambdaShare(from) < 100) {
+        expectBefore(t, [routing, 'destroy'], [gate, 'destroy']);
+        expectBefore(t, [gate, 'destroy'], [tasks, 'destroy']);
+      } else {
+        expect(t.graph.nodesFor(tasks, 'destroy')).toEqual([]);
+      }
+    },
+    180_000,
+  );
 }

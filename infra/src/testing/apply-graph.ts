@@ -28,7 +28,9 @@ export class ApplyGraph {
   nodesFor(address: string, action: GraphAction): string[] {
     const escaped = address.replace(/[.[\]]/g, '\\$&');
     const pattern =
-      action === 'apply' ? new RegExp(`^${escaped}(\\[[^\\]]+\\])?$`) : new RegExp(`^${escaped}(\\[[^\\]]+\\])? \\(destroy( deposed [0-9a-f]+)?\\)$`);
+      action === 'apply'
+        ? new RegExp(`^${escaped}(\\[[^\\]]+\\])?$`)
+        : new RegExp(`^${escaped}(\\[[^\\]]+\\])? \\(destroy( deposed [0-9a-f]+)?\\)$`);
     return [...this.nodes].filter((node) => pattern.test(node));
   }
 

@@ -61,7 +61,8 @@ function fakeString(type: string, name: string, attribute: string): string {
     const service = ARN_SERVICE.find(([pattern]) => pattern.test(type))?.[1] ?? 'ec2';
     return `arn:aws:${service}:${REGION}:${ACCOUNT}:${type.replace(/^aws_/, '')}/${name}/${short}`;
   }
-  if (attribute === 'arn_suffix') return type === 'aws_lb_target_group' ? `targetgroup/${name.slice(0, 32)}/${short}` : `app/${name.slice(0, 32)}/${short}`;
+  if (attribute === 'arn_suffix')
+    return type === 'aws_lb_target_group' ? `targetgroup/${name.slice(0, 32)}/${short}` : `app/${name.slice(0, 32)}/${short}`;
   return `${type.replace(/^aws_/, '').replace(/_/g, '-')}-${short}`;
 }
 
@@ -189,8 +190,7 @@ export function priorStateFrom(plan: PlanForState, config: StackConfig, schemas:
     for (const [name, body] of Object.entries(byName))
       if ((body.lifecycle as { create_before_destroy?: boolean } | undefined)?.create_before_destroy) declaredCbd.add(`${type}.${name}`);
   // Terraform carries create_before_destroy onto everything such a resource depends on.
-  const cbd = (address: string) =>
-    declaredCbd.has(address) || [...declaredCbd].some((other) => dependencies.get(other)?.has(address));
+  const cbd = (address: string) => declaredCbd.has(address) || [...declaredCbd].some((other) => dependencies.get(other)?.has(address));
 
   const unknownByAddress = new Map(plan.resource_changes.map((r) => [r.address, r.change.after_unknown]));
   const grouped = new Map<string, { resource: PlannedResource; instances: object[] }>();
@@ -200,7 +200,10 @@ export function priorStateFrom(plan: PlanForState, config: StackConfig, schemas:
     const schema = schemas.provider_schemas[resource.provider_name]?.resource_schemas?.[resource.type];
     const attributes = fillUnknown(resource.values, unknownByAddress.get(resource.address), schema?.block, resource.type, resource.name);
     if (attributes && typeof attributes === 'object' && !Array.isArray(attributes) && attributes.id == null) {
-      attributes.id = /^aws_lb/.test(resource.type) && typeof attributes.arn === 'string' ? attributes.arn : fakeString(resource.type, resource.name, 'id');
+      attributes.id =
+        /^aws_lb/.test(resource.type) && typeof attributes.arn === 'string'
+          ? attributes.arn
+          : fakeString(resource.type, resource.name, 'id');
     }
     const entry = grouped.get(configAddress) ?? { resource, instances: [] };
     entry.instances.push({

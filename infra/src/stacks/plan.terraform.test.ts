@@ -48,7 +48,8 @@ const routingWeights = (plan: PlanJson) => {
 };
 const plannedCount = (plan: PlanJson, type: string, attribute: string) =>
   plan.resource_changes.find((r) => r.type === type)?.change.after?.[attribute];
-const instances = (plan: PlanJson, type: string) => plan.resource_changes.filter((r) => r.type === type && r.change.actions.join() !== 'delete').length;
+const instances = (plan: PlanJson, type: string) =>
+  plan.resource_changes.filter((r) => r.type === type && r.change.actions.join() !== 'delete').length;
 
 describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name stack (offline)', (environment) => {
   let dir: OfflineStackDir;

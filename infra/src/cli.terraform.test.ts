@@ -48,3 +48,27 @@ const terraform = offlineTerraform();
   },
   120_000,
 );
+
+describe('`pnpm flip` refuses what it cannot do, before touching anything', () => {
+  const TSX = join(REPOSITORY_ROOT, 'infra', 'node_modules', '.bin', 'tsx');
+  const flip = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(TSX, [join(REPOSITORY_ROOT, 'infra', 'scripts', 'flip.ts'), ...args], {
+      cwd: REPOSITORY_ROOT,
+      env: { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'switchyard-home-')), ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  test.each([
+    [['dev', 'sideways'], /not a traffic target/],
+    [['staging', 'fargate'], /unknown environment "staging"/],
+    [['dev', 'fargate', '--ramp', '50,10,100'], /must rise/],
+    [['dev', 'fargate', '--ramp', '10,50'], /must end at 100|AWS credentials/],
+    [['dev', '50', '--pause', 'soon'], /e\.g\. 5m/],
+    [['dev', 'fargate'], /no AWS credentials found/],
+  ])('%j', (args, message) => {
+    const result = flip(args);
+    expect(result.stderr).toMatch(message);
+    expect(result.status).toBe(2);
+  });
+});

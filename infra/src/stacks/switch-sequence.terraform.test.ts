@@ -64,7 +64,15 @@ ${Object.entries(vars)
 `;
 
   // Generated ARNs must look like ARNs: the provider validates the ones passed on to other resources.
-  const arns = ['aws_iam_role', 'aws_lb', 'aws_lb_target_group', 'aws_lb_listener', 'aws_ecs_cluster', 'aws_ecs_task_definition', 'aws_lambda_function']
+  const arns = [
+    'aws_iam_role',
+    'aws_lb',
+    'aws_lb_target_group',
+    'aws_lb_listener',
+    'aws_ecs_cluster',
+    'aws_ecs_task_definition',
+    'aws_lambda_function',
+  ]
     .map(
       (type) => `  mock_resource "${type}" {
     defaults = {
@@ -120,7 +128,12 @@ run "conflicting_variables_are_refused" {
       writeFileSync(join(dir.dir, 'tests', 'switch.tftest.hcl'), switchSequence(stack));
       expect(dir.init().status).toBe(0);
       const result = dir.run(['test']);
-      console.log(result.output.split('\n').filter((line) => /run "|Success!|Failure!|Error/.test(line)).join('\n'));
+      console.log(
+        result.output
+          .split('\n')
+          .filter((line) => /run "|Success!|Failure!|Error/.test(line))
+          .join('\n'),
+      );
       expect(result.output).toMatch(/Success! 6 passed, 0 failed\./);
       expect(result.output).toContain('run "conflicting_variables_are_refused"... pass');
       expect(result.status).toBe(0);
