@@ -20,7 +20,7 @@ if podman image exists "$BASE_IMAGE"; then
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$CONTAINER_RUNTIME_DIR"' EXIT
 rootfs="$work/rootfs"
 
 echo "base: debootstrap bookworm (minbase)" >&2

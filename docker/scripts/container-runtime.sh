@@ -23,7 +23,10 @@ fi
 
 # crun needs a unified cgroup hierarchy and the default ulimits need CAP_SYS_RESOURCE; neither is
 # guaranteed in a CI sandbox, so runc and explicit ulimits are used instead.
-CONTAINERS_CONF="${TMPDIR:-/tmp}/switchyard-containers.conf"
+# Its own folder, removed when the sourcing script exits, so a run leaves nothing in the temp dir.
+CONTAINER_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-containers.XXXXXX")
+trap 'rm -rf "$CONTAINER_RUNTIME_DIR"' EXIT
+CONTAINERS_CONF="$CONTAINER_RUNTIME_DIR/containers.conf"
 cat >"$CONTAINERS_CONF" <<'CONF'
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]

@@ -16,8 +16,8 @@ export SWITCHYARD_TEST_IMAGE="${SWITCHYARD_TEST_IMAGE:-localhost/switchyard:cont
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
 built=$SECONDS
 ENGINE=podman BASE_IMAGE="$base_image" CA_BUNDLE=$([ -r "$ca_bundle" ] && echo "$ca_bundle") \
-  "$here/build-image.sh" "$SWITCHYARD_TEST_IMAGE" >"${TMPDIR:-/tmp}/switchyard-image-build.log" 2>&1 ||
-  { tail -40 "${TMPDIR:-/tmp}/switchyard-image-build.log" >&2; echo "container tier: the image build failed" >&2; exit 1; }
+  "$here/build-image.sh" "$SWITCHYARD_TEST_IMAGE" >"$CONTAINER_RUNTIME_DIR/image-build.log" 2>&1 ||
+  { tail -40 "$CONTAINER_RUNTIME_DIR/image-build.log" >&2; echo "container tier: the image build failed" >&2; exit 1; }
 echo "container tier: built $SWITCHYARD_TEST_IMAGE in $((SECONDS - built)) s"
 
 cd "$here/.."

@@ -1,5 +1,5 @@
 import { CONTAINER_PORT, FARGATE_ENTRYPOINT, IMAGE_USER, IMAGE_WORKDIR } from '@switchyard/infra/image-contract';
-import { imageUnderTest, podman } from './support/podman';
+import { imageUnderTest, podman, READ_ONLY } from './support/podman';
 
 const MB = 1024 * 1024;
 /** What the app may add on top of the base: the bundles and the Lambda runtime client. */
@@ -11,7 +11,7 @@ async function imageSize(image: string): Promise<number> {
 
 /** Runs one shell command in a throwaway container of the image under test. */
 const inImage = (script: string) =>
-  podman('run', '--rm', '--read-only', '--network', 'none', '--entrypoint', 'sh', imageUnderTest(), '-c', script);
+  podman('run', '--rm', ...READ_ONLY, '--network', 'none', '--entrypoint', 'sh', imageUnderTest(), '-c', script);
 
 describe('the image', () => {
   test('its defaults are what the infrastructure expects: Fargate’s command, the non-root user, the port', async () => {

@@ -40,10 +40,13 @@ describe('the same image answers alike in Fargate mode and in Lambda mode', () =
     expect(JSON.parse(fromLambda.body.toString())).toEqual({ message: 'Hello from lambda', compute: 'lambda' });
   });
 
-  test('the root filesystem is read-only in both modes; /tmp is writable', async () => {
+  test('the root filesystem is read-only in both modes; /tmp, the image’s own volume and no tmpfs, is writable by the non-root user', async () => {
     for (const container of [fargate.container, lambda]) {
       await expect(container.exec('touch', '/app/written')).rejects.toThrow(/Read-only file system/);
       await expect(container.exec('touch', '/tmp/written')).resolves.toBe('');
+      expect(await container.exec('sh', '-c', 'id -u; stat -c %a /tmp; grep " /tmp " /proc/mounts | grep -c tmpfs || true')).toBe(
+        '1000\n1777\n0',
+      );
     }
   });
 

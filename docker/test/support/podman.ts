@@ -41,10 +41,16 @@ export interface RunOptions {
   command?: string[];
 }
 
-/** Starts the image under test, detached, read-only with a tmpfs /tmp as on Fargate and Lambda. */
+/**
+ * Read-only, with /tmp from the image's own VOLUME rather than a tmpfs: podman, like ECS for a task
+ * volume, fills a new volume with the image's contents and mode at that path.
+ */
+export const READ_ONLY = ['--read-only', '--read-only-tmpfs=false'];
+
+/** Starts the image under test, detached, read-only as on Fargate and Lambda. */
 export async function runContainer({ options = [], command = [] }: RunOptions = {}): Promise<Container> {
   const name = `switchyard-test-${randomUUID().slice(0, 8)}`;
-  await podman('run', '--detach', '--name', name, '--read-only', '--tmpfs', '/tmp', ...options, imageUnderTest(), ...command);
+  await podman('run', '--detach', '--name', name, ...READ_ONLY, ...options, imageUnderTest(), ...command);
   let exitCode: Promise<number> | undefined;
   return {
     name,
@@ -52,7 +58,7 @@ export async function runContainer({ options = [], command = [] }: RunOptions = 
     signal: async (signal) => void (await podman('kill', '--signal', signal, name)),
     exited: () => (exitCode ??= podman('wait', name).then(Number)),
     exec: (...cmd) => podman('exec', name, ...cmd),
-    remove: async () => void (await podman('rm', '--force', '--time', '0', name).catch(() => undefined)),
+    remove: async () => void (await podman('rm', '--force', '--volumes', '--time', '0', name).catch(() => undefined)),
   };
 }
 
