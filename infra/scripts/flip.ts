@@ -64,9 +64,10 @@ const environment = ENVIRONMENTS[envName];
 if (!environment) fail(`unknown environment "${envName}"; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
 
 const stack = `switchyard-${environment.name}`;
+const defaultCompute = environment.defaultCompute;
 const stackDir = join(REPOSITORY_ROOT, 'cdktf.out', 'stacks', stack);
-const run = (command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env) =>
-  spawnSync(command, commandArgs, { cwd: REPOSITORY_ROOT, env, encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
+const run = (command: string, commandArgs: string[]) =>
+  spawnSync(command, commandArgs, { cwd: REPOSITORY_ROOT, encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
 
 let steps;
 try {
@@ -112,13 +113,14 @@ async function applySteps(steps: ReturnType<typeof planFlip>): Promise<void> {
     if (deploy.status !== 0)
       fail(`apply ${i + 1} failed; traffic is as the last successful apply left it. Fix the cause and run flip again.`);
   }
-}
 
-void applySteps(steps).then(() => {
   const final = steps[steps.length - 1]!.lambdaWeight;
+  const variable = final === 100 ? 'compute = "lambda"' : final === 0 ? 'compute = "fargate"' : `lambda_weight = ${final}`;
   console.log(`\n${stack} is now ${describeTraffic(final)}.`);
   console.log(
-    `Keep it: set lambda_weight = ${final} (or compute = "${final === 100 ? 'lambda' : final === 0 ? 'fargate' : '…'}") in the workspace variables or a .tfvars file. ` +
-      `A deploy without it moves traffic back to the default (${environment.defaultCompute}), safely but surely.`,
+    `Keep it: set ${variable} in the workspace variables or a .tfvars file. ` +
+      `A deploy without it moves traffic back to the default (${defaultCompute}), safely but surely.`,
   );
-});
+}
+
+void applySteps(steps);

@@ -116,7 +116,8 @@ export class FargateService extends Construct {
         name,
         value,
       })),
-      // The read-only root needs somewhere writable for Node's scratch files.
+      // The read-only root needs somewhere writable for Node's scratch files. The image declares
+      // VOLUME /tmp, so ECS gives this volume the image's mode (1777), not root's 0755.
       mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
       healthCheck: {
         command: [

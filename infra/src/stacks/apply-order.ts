@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../config/environments';
 import { offlineTerraform, OfflineStackDir } from '../testing/offline-terraform';
-import { synthStack, type SynthesizedStack } from '../testing/synth-stack';
+import { addressOf, synthStack } from '../testing/synth-stack';
 import { TransitionLab, type Transition, type Vars } from '../testing/transitions';
 
 /*
@@ -21,12 +21,6 @@ const SPLIT_50: Vars = { lambda_weight: '50' };
 const SPLIT_90: Vars = { lambda_weight: '90' };
 
 const lambdaShare = (vars: Vars) => (vars.lambda_weight ? Number(vars.lambda_weight) : vars.compute === 'fargate' ? 0 : 100);
-
-function addressOf(stack: SynthesizedStack, type: string, namePart = ''): string {
-  const names = Object.keys(stack.resource[type] ?? {}).filter((name) => name.includes(namePart));
-  if (names.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${names.length}`);
-  return `${type}.${names[0]}`;
-}
 
 export function describeApplyOrder(environment: EnvironmentConfig): void {
   const terraform = offlineTerraform();

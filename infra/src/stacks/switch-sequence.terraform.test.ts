@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
 import { offlineTerraform, OfflineStackDir } from '../testing/offline-terraform';
-import { synthStack, type SynthesizedStack } from '../testing/synth-stack';
+import { addressOf, synthStack, type SynthesizedStack } from '../testing/synth-stack';
 
 /*
  * A switch through every step, as `terraform test` applies it with a mocked AWS provider
@@ -16,12 +16,6 @@ const terraform = offlineTerraform();
 if (!terraform.available) console.warn(`\n*** SKIPPING terraform test (mock provider): ${terraform.reason} ***\n`);
 
 const environment = ENVIRONMENTS.dev!;
-
-function addressOf(stack: SynthesizedStack, type: string, namePart = ''): string {
-  const names = Object.keys(stack.resource[type] ?? {}).filter((name) => name.includes(namePart));
-  if (names.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${names.length}`);
-  return `${type}.${names[0]}`;
-}
 
 /** The runs, in HCL: one per step, each asserting what a user would see after that apply. */
 function switchSequence(stack: SynthesizedStack): string {

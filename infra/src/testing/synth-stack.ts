@@ -28,3 +28,10 @@ export function synthStack(environment: EnvironmentConfig): SynthesizedStack {
 export function resourcesOf(stack: SynthesizedStack, type: string): Array<Record<string, unknown> & { name: string }> {
   return Object.entries(stack.resource[type] ?? {}).map(([name, body]) => ({ ...body, name }));
 }
+
+/** The address (type.name) of the one resource of `type` whose name contains `namePart`. */
+export function addressOf(stack: SynthesizedStack, type: string, namePart = ''): string {
+  const names = Object.keys(stack.resource[type] ?? {}).filter((name) => name.includes(namePart));
+  if (names.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${names.length}`);
+  return `${type}.${names[0]}`;
+}
