@@ -35,4 +35,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  test('only a bad LOG_LEVEL lists the allowed levels', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/Allowed LOG_LEVEL values: fatal, error/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid environment: PORT must be integer\.$/);
+  });
 });

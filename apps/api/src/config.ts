@@ -52,8 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   if (!validateEnv(parsed)) {
     const [error] = validateEnv.errors ?? [];
-    const detail = error ? `${error.instancePath.slice(1)} ${error.message}` : 'invalid';
-    throw new ConfigError(`Invalid environment: ${detail}. Allowed LOG_LEVEL values: ${LOG_LEVELS.join(', ')}.`);
+    const variable = error?.instancePath.slice(1);
+    const detail = error ? `${variable} ${error.message}` : 'invalid';
+    const allowed = variable === 'LOG_LEVEL' ? ` Allowed LOG_LEVEL values: ${LOG_LEVELS.join(', ')}.` : '';
+    throw new ConfigError(`Invalid environment: ${detail}.${allowed}`);
   }
   return {
     host: parsed.HOST,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createLambdaGateway, type LambdaHttpHandler } from '@switchyard/lambda-local/gateway';
+import { ConfigError, loadConfig } from './config';
 
 /*
  * `pnpm start`: the two computes side by side on this machine. The native server (Fargate mode)
@@ -11,6 +12,18 @@ import { createLambdaGateway, type LambdaHttpHandler } from '@switchyard/lambda-
 const fargatePort = Number(process.env.PORT ?? 3000);
 const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3001);
 const host = process.env.HOST ?? '127.0.0.1';
+
+// What the two computes will actually use, printed first, so a variable that did not arrive shows.
+let effective: string;
+try {
+  const config = loadConfig({ ...process.env, PORT: String(fargatePort), HOST: host });
+  if (!Number.isInteger(lambdaPort) || lambdaPort < 0 || lambdaPort > 65535) throw new ConfigError(`LAMBDA_PORT must be a port number`);
+  effective = `PORT=${config.port} LAMBDA_PORT=${lambdaPort} HOST=${config.host} LOG_LEVEL=${config.logLevel} BODY_LIMIT_BYTES=${config.bodyLimitBytes} SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}`;
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+console.log(`configuration: ${effective}`);
 
 // Registered before anything slow, so an early Ctrl-C still stops the child it is about to start.
 process.once('SIGINT', () => stop('SIGINT'));

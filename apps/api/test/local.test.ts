@@ -1,5 +1,8 @@
 import { send } from '@switchyard/lambda-local/http-client';
-import { freePort, run, stop, type RunningProcess } from './support/processes';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, run, runCommand, stop, type RunningProcess } from './support/processes';
 
 const json = (body: Buffer) => JSON.parse(body.toString('utf8'));
 
@@ -34,3 +37,60 @@ describe('dist/local.js (pnpm start)', () => {
     expect(await local.exited).toBe(0);
   });
 });
+
+describe('`pnpm start` through turbo', () => {
+  const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+  /** Every variable the README documents for `pnpm start`: the Configuration table and the port override. */
+  function documentedVariables(): string[] {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Configuration'), readme.indexOf('**Why 512 KiB'));
+    const rows = [...table.matchAll(/^\| `([A-Z_]+)`/gm)].map((m) => m[1]!);
+    const ports = /Override the ports with ((?:`[A-Z_]+`(?:,| and| or)? ?)+)/.exec(readme)?.[1] ?? '';
+    return [...new Set([...rows, ...[...ports.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!)])].sort();
+  }
+
+  test('turbo passes every documented variable to start and dev (turbo drops the ones it is not told of)', () => {
+    const variables = documentedVariables();
+    expect(variables).toEqual(expect.arrayContaining(['PORT', 'LAMBDA_PORT', 'HOST', 'LOG_LEVEL']));
+    const dry = JSON.parse(
+      execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), ['run', 'start', 'dev', '--filter=@switchyard/api', '--dry=json'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      }),
+    ) as { tasks: Array<{ taskId: string; environmentVariables: { specified: { passThroughEnv: string[] | null } } }> };
+    for (const taskId of ['@switchyard/api#start', '@switchyard/api#dev']) {
+      const task = dry.tasks.find((t) => t.taskId === taskId);
+      expect({ taskId, missing: variables.filter((v) => !task?.environmentVariables.specified.passThroughEnv?.includes(v)) }).toEqual({
+        taskId,
+        missing: [],
+      });
+    }
+  });
+
+  let start: RunningProcess | undefined;
+  afterEach(() => stop(start));
+
+  test('PORT and LAMBDA_PORT reach the service, which prints the configuration it uses', async () => {
+    const [fargatePort, lambdaPort] = [await freePort(), await freePort()];
+    start = runCommand('pnpm', ['start'], { PORT: String(fargatePort), LAMBDA_PORT: String(lambdaPort), LOG_LEVEL: 'warn' }, REPO_ROOT);
+    await start.waitFor(new RegExp(`configuration: PORT=${fargatePort} LAMBDA_PORT=${lambdaPort} .*LOG_LEVEL=warn`), 120_000);
+    await start.waitFor(/Lambda mode .*http:\/\/127\.0\.0\.1:\d+/, 60_000);
+    await eventually(() => send(`http://127.0.0.1:${fargatePort}`, { method: 'GET', path: '/health' }));
+    expect(json((await send(`http://127.0.0.1:${fargatePort}`, { method: 'GET', path: '/' })).body).compute).toBe('fargate');
+    expect(json((await send(`http://127.0.0.1:${lambdaPort}`, { method: 'GET', path: '/' })).body).compute).toBe('lambda');
+  }, 180_000);
+});
+
+/** Retries `attempt` until it succeeds: the native server may still be starting. */
+async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

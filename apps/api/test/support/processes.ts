@@ -15,11 +15,18 @@ export interface RunningProcess {
 }
 
 export function run(script: string, env: NodeJS.ProcessEnv): RunningProcess {
+  return runCommand(process.execPath, [join(DIST, script)], env);
+}
+
+/** Any command, such as `pnpm start`, watched the same way. */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): RunningProcess {
+  const script = [command, ...args].join(' ');
   // Its own process group, so stop() also ends anything it started (local.js starts server.js).
-  const child = spawn(process.execPath, [join(DIST, script)], {
+  const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    ...(cwd ? { cwd } : {}),
   });
   let output = '';
   const listeners = new Set<() => void>();
