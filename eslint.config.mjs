@@ -30,6 +30,16 @@ export default defineConfig(
     },
   },
   {
+    // A promise nobody awaits loses its rejection; a promise where a callback's return is ignored
+    // (an async listener) does too. Both need type information.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -4,24 +4,23 @@ import { dirname, join } from 'node:path';
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const ESLINT_BIN = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
 
-/** Lints `code` with the repository's real ESLint CLI and config, as a file of the domain package. */
+/** Lints `code` with the repository's real ESLint CLI and config, as a file of the domain package (named after one the TypeScript project holds, for the type-aware rules). */
 function restrictedImportLines(code: string): number[] {
   let stdout: string;
   try {
-    stdout = execFileSync(
-      process.execPath,
-      [ESLINT_BIN, '--format', 'json', '--stdin', '--stdin-filename', join(__dirname, 'example.ts')],
-      {
-        cwd: REPO_ROOT,
-        input: code,
-        encoding: 'utf8',
-      },
-    );
+    stdout = execFileSync(process.execPath, [ESLINT_BIN, '--format', 'json', '--stdin', '--stdin-filename', join(__dirname, 'work.ts')], {
+      cwd: REPO_ROOT,
+      input: code,
+      encoding: 'utf8',
+    });
   } catch (err) {
     // ESLint exits 1 when it reports errors; the report is still on stdout.
     stdout = (err as { stdout: string }).stdout;
   }
-  const [result] = JSON.parse(stdout) as Array<{ messages: Array<{ ruleId: string; line: number; message: string }> }>;
+  const [result] = JSON.parse(stdout) as Array<{ messages: Array<{ ruleId: string; line: number; message: string; fatal?: boolean }> }>;
+  // A file ESLint could not parse reports no rule at all; that must not pass for clean code.
+  const fatal = result?.messages.find((m) => m.fatal);
+  if (fatal) throw new Error(`ESLint could not lint the example: ${fatal.message}`);
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' && /stays pure/.test(m.message)).map((m) => m.line);
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody } from '../http-error';
+import { FASTIFY_RANGE } from './fastify-range';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,5 +42,5 @@ export const drain = fp(
       if (draining) reply.header('connection', 'close');
     });
   },
-  { name: 'drain' },
+  { name: 'drain', fastify: FASTIFY_RANGE },
 );

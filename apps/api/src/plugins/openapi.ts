@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { FASTIFY_RANGE } from './fastify-range';
 
 /** Collects every route schema into an OpenAPI 3 document served at GET /openapi.json. */
 export const openapi = fp(
@@ -17,5 +18,5 @@ export const openapi = fp(
     });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
-  { name: 'openapi' },
+  { name: 'openapi', fastify: FASTIFY_RANGE },
 );

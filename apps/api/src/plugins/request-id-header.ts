@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { FASTIFY_RANGE } from './fastify-range';
 
 /** Echoes the request id (see request-id.ts) so a caller can quote it when reporting a problem. */
 export const requestIdHeader = fp(
@@ -8,5 +9,5 @@ export const requestIdHeader = fp(
       reply.header('x-request-id', request.id);
     });
   },
-  { name: 'request-id-header' },
+  { name: 'request-id-header', fastify: FASTIFY_RANGE },
 );
