@@ -18,6 +18,11 @@ module.exports = {
   // Bundles under dist/ are tested as built. These ship only ES modules, which Jest's CommonJS runtime cannot load untransformed on Node < 24.9.
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join('|')})/)`, '<rootDir>/dist/'],
   moduleFileExtensions: ['ts', 'mjs', 'js', 'json'],
+  // Coverage (when a package runs jest --coverage): V8's own counters, no instrumentation; the
+  // figure is printed, and each package's jest.config.js sets the floor it must keep.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
+  coverageReporters: ['text-summary'],
   // Generous: a test must not fail because a busy machine is slow. Timing goals live in pnpm bench.
   testTimeout: 60_000,
   globalSetup: require.resolve('./global-setup.js'),
