@@ -1,6 +1,7 @@
 import { buildApp } from '@switchyard/api/app';
 import { loadConfig } from '@switchyard/api/config';
-import { toLambdaEvent, type EventShape } from '@switchyard/lambda-local/events';
+import type { EventKind, LambdaHttpHandler } from '@switchyard/lambda-local/contract';
+import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import { readLambdaResult } from '@switchyard/lambda-local/results';
 import serverlessExpress from '@vendia/serverless-express';
@@ -23,15 +24,15 @@ const context = lambdaContext('bench', 30_000);
 
 async function targets(): Promise<Record<string, { invoke: Invoke; check: Check }>> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ours = (require(join(API_DIST, 'lambda.js')) as { handler: (e: unknown, c: unknown) => Promise<unknown> }).handler;
+  const ours = (require(join(API_DIST, 'lambda.js')) as { handler: LambdaHttpHandler }).handler;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { app: expressApp } = require(join(PEERS, 'express-app.js')) as { app: Parameters<typeof serverlessExpress>[0]['app'] };
-  const wrappedExpress = serverlessExpress({ app: expressApp }) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+  const wrappedExpress = serverlessExpress({ app: expressApp }) as unknown as LambdaHttpHandler;
   const bare = buildApp({ config: loadConfig(process.env), compute: 'lambda' });
   await bare.ready();
   // The event is built once, as Lambda hands it over; only the handler's work is timed.
-  const viaLambda = (handler: (e: unknown, c: unknown) => Promise<unknown>, shape: EventShape) => {
-    const event = toLambdaEvent(shape, request);
+  const viaLambda = (handler: LambdaHttpHandler, kind: EventKind) => {
+    const event = toLambdaEvent(kind, request);
     return {
       invoke: () => handler(event, context),
       check: async () => {

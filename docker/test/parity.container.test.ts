@@ -1,6 +1,7 @@
-import { comparable, PARITY_CASES } from '@switchyard/api/parity-cases';
-import { EVENT_SHAPES, toLambdaEvent } from '@switchyard/lambda-local/events';
+import { EVENT_KINDS } from '@switchyard/lambda-local/contract';
+import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { send } from '@switchyard/lambda-local/http-client';
+import { comparable, PARITY_CASES } from '@switchyard/lambda-local/parity-cases';
 import { readLambdaResult } from '@switchyard/lambda-local/results';
 import { startRuntimeApi, type RuntimeApi } from '@switchyard/lambda-local/runtime-api';
 import { mainProcessUid, runtimePolling, startFargateMode, startLambdaMode } from './support/modes';
@@ -60,11 +61,8 @@ describe('the same image answers alike in Fargate mode and in Lambda mode', () =
       expect(fromFargate.statusCode).toBe(expectedStatus);
     });
 
-    test.each(EVENT_SHAPES.filter((shape) => !(repeatsKeys && shape === 'alb')))(
-      'Lambda mode, %s event, answers the same',
-      async (shape) => {
-        expect(comparable(await invoke(toLambdaEvent(shape, request)), request.path)).toEqual(fromFargate);
-      },
-    );
+    test.each(EVENT_KINDS.filter((kind) => !(repeatsKeys && kind === 'alb')))('Lambda mode, %s event, answers the same', async (kind) => {
+      expect(comparable(await invoke(toLambdaEvent(kind, request)), request.path)).toEqual(fromFargate);
+    });
   });
 });

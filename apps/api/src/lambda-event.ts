@@ -1,3 +1,4 @@
+import { payloadVersion, type EventKind } from '@switchyard/lambda-local/contract';
 import { METHODS } from 'node:http';
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';
@@ -42,9 +43,8 @@ const PayloadV2 = Compile(
   }),
 );
 
-export type EventKind = 'alb' | 'alb-multi-value' | 'payload-v1' | 'payload-v2';
-
-export interface LambdaHttpEvent {
+/** Any of the contract's events, loosely typed: the fields @fastify/aws-lambda reads, all optional. */
+export interface AdapterEvent {
   httpMethod?: string;
   path?: string;
   rawPath?: string;
@@ -55,12 +55,12 @@ export interface LambdaHttpEvent {
   multiValueHeaders?: Record<string, string[]> | null;
   queryStringParameters?: Record<string, string> | null;
   multiValueQueryStringParameters?: Record<string, string[]> | null;
-  requestContext?: { elb?: unknown; http?: { method: string } };
+  requestContext?: { elb?: unknown; http?: { method: string }; domainName?: string };
   body?: string | null;
   isBase64Encoded?: boolean;
 }
 
-export type CheckedEvent = { ok: true; kind: EventKind; event: LambdaHttpEvent } | { ok: false; problem: string };
+export type CheckedEvent = { ok: true; kind: EventKind; event: AdapterEvent } | { ok: false; problem: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -78,9 +78,17 @@ export function checkEvent(event: unknown): CheckedEvent {
   const isV2 = event.version === '2.0';
   const problem = firstProblem(isV2 ? PayloadV2 : PayloadV1, event);
   if (problem) return { ok: false, problem };
-  const checked = event as LambdaHttpEvent;
-  if (isV2) return { ok: true, kind: 'payload-v2', event: checked };
-  if (!isRecord(checked.requestContext) || !('elb' in checked.requestContext)) return { ok: true, kind: 'payload-v1', event: checked };
+  const checked = event as AdapterEvent;
+  if (isV2) {
+    // Function URLs and HTTP APIs send the same payload; only the domain tells them apart.
+    const domain: unknown = checked.requestContext?.domainName;
+    return {
+      ok: true,
+      kind: typeof domain === 'string' && domain.includes('.lambda-url.') ? 'function-url' : 'api-gateway-v2',
+      event: checked,
+    };
+  }
+  if (!isRecord(checked.requestContext) || !('elb' in checked.requestContext)) return { ok: true, kind: 'api-gateway-v1', event: checked };
   // ALB sends multiValueHeaders only when the target group has multi-value headers on.
   return { ok: true, kind: checked.multiValueHeaders ? 'alb-multi-value' : 'alb', event: checked };
 }
@@ -93,9 +101,10 @@ function listPairs(lists: Record<string, string[]>): Array<[string, string]> {
   return Object.entries(lists).flatMap(([k, values]) => values.map((v): [string, string] => [k, v]));
 }
 
-function rawQueryOf(kind: EventKind, event: LambdaHttpEvent): string {
+function rawQueryOf(kind: EventKind, event: AdapterEvent): string {
   switch (kind) {
-    case 'payload-v2':
+    case 'api-gateway-v2':
+    case 'function-url':
       return event.rawQueryString ?? '';
     case 'alb':
     case 'alb-multi-value':
@@ -103,7 +112,7 @@ function rawQueryOf(kind: EventKind, event: LambdaHttpEvent): string {
       return event.multiValueQueryStringParameters
         ? joinQuery(listPairs(event.multiValueQueryStringParameters))
         : joinQuery(Object.entries(event.queryStringParameters ?? {}));
-    case 'payload-v1': {
+    case 'api-gateway-v1': {
       // API Gateway REST has already decoded them; encode again so they survive the trip.
       const pairs = event.multiValueQueryStringParameters
         ? listPairs(event.multiValueQueryStringParameters)
@@ -128,35 +137,35 @@ function joinHeaderLists(lists: Record<string, string[]>): Record<string, string
  * into a space for ALB, throws on malformed percent-encoding, and (without albMultiValueHeaders)
  * drops every single-valued header of a multi-value ALB event. Headers are joined as Node joins them.
  */
-export function toAdapterEvent(kind: EventKind, event: LambdaHttpEvent): LambdaHttpEvent {
+export function toAdapterEvent(kind: EventKind, event: AdapterEvent): AdapterEvent {
   const query = rawQueryOf(kind, event);
-  const path = (kind === 'payload-v2' ? event.rawPath : event.path) ?? '/';
+  const isV2 = payloadVersion(kind) === '2.0';
+  const path = (isV2 ? event.rawPath : event.path) ?? '/';
   const url = query ? `${path}?${query}` : path;
   // Only the fields checked for this payload version go on: the adapter prefers httpMethod and path
   // over their 2.0 counterparts, so a stray unchecked one would otherwise decide the request.
   const { body, isBase64Encoded, headers, requestContext } = event;
-  const normalized: LambdaHttpEvent =
-    kind === 'payload-v2'
-      ? {
-          version: '2.0',
-          rawPath: url,
-          rawQueryString: event.rawQueryString,
-          cookies: event.cookies,
-          headers,
-          requestContext,
-          body,
-          isBase64Encoded,
-        }
-      : {
-          httpMethod: event.httpMethod,
-          path: url,
-          headers,
-          multiValueHeaders: event.multiValueHeaders,
-          requestContext,
-          body,
-          isBase64Encoded,
-        };
-  if (kind === 'payload-v2') {
+  const normalized: AdapterEvent = isV2
+    ? {
+        version: '2.0',
+        rawPath: url,
+        rawQueryString: event.rawQueryString,
+        cookies: event.cookies,
+        headers,
+        requestContext,
+        body,
+        isBase64Encoded,
+      }
+    : {
+        httpMethod: event.httpMethod,
+        path: url,
+        headers,
+        multiValueHeaders: event.multiValueHeaders,
+        requestContext,
+        body,
+        isBase64Encoded,
+      };
+  if (isV2) {
     if (event.cookies?.length) normalized.headers = { ...event.headers, cookie: event.cookies.join('; ') };
     normalized.cookies = undefined;
   } else if (event.multiValueHeaders) {

@@ -1,13 +1,14 @@
-import { EVENT_SHAPES, toLambdaEvent, type EventShape, type HttpRequest } from '@switchyard/lambda-local/events';
+import { EVENT_KINDS, type EventKind, type LambdaHttpHandler, type LambdaHttpResult } from '@switchyard/lambda-local/contract';
+import { toLambdaEvent, type HttpRequest } from '@switchyard/lambda-local/events';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import { readLambdaResult } from '@switchyard/lambda-local/results';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
-import { createLambdaHandler, type LambdaHttpHandler } from './lambda-handler';
+import { createLambdaHandler } from './lambda-handler';
 
 let app: FastifyInstance;
-let handler: LambdaHttpHandler;
+let handler: LambdaHttpHandler<LambdaHttpResult>;
 
 beforeAll(async () => {
   app = buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 4096 }, compute: 'lambda' });
@@ -18,20 +19,20 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function invoke(shape: EventShape, req: HttpRequest, eventOverrides: object = {}) {
-  const result = await handler({ ...toLambdaEvent(shape, req), ...eventOverrides }, lambdaContext('test', 3000));
+async function invoke(kind: EventKind, req: HttpRequest, eventOverrides: object = {}) {
+  const result = await handler({ ...toLambdaEvent(kind, req), ...eventOverrides }, lambdaContext('test', 3000));
   return { result, response: readLambdaResult(result) };
 }
 const json = (body: Buffer) => JSON.parse(body.toString('utf8'));
 
-describe.each(EVENT_SHAPES)('%s events', (shape) => {
+describe.each(EVENT_KINDS)('%s events', (kind) => {
   test('are routed and answered with a result the trigger accepts', async () => {
-    const { result, response } = await invoke(shape, { method: 'GET', path: '/hello', query: 'name=Ada' });
+    const { result, response } = await invoke(kind, { method: 'GET', path: '/hello', query: 'name=Ada' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toEqual(['application/json; charset=utf-8']);
     expect(json(response.body)).toEqual({ message: 'Hello, Ada', timestamp: expect.any(String) });
-    if (shape.startsWith('alb')) expect(result.statusDescription).toBe('200 OK');
-    if (shape === 'alb-multi-value') {
+    if (kind.startsWith('alb')) expect(result.statusDescription).toBe('200 OK');
+    if (kind === 'alb-multi-value') {
       expect(result.headers).toBeUndefined();
       expect(result.multiValueHeaders).toHaveProperty('content-type', ['application/json; charset=utf-8']);
     } else {
@@ -40,18 +41,18 @@ describe.each(EVENT_SHAPES)('%s events', (shape) => {
   });
 
   test('decode the query the way the native server does ("+" is a space, UTF-8 percent-escapes)', async () => {
-    const { response } = await invoke(shape, { method: 'GET', path: '/hello', query: 'name=J%C3%B6rg+M%26M' });
+    const { response } = await invoke(kind, { method: 'GET', path: '/hello', query: 'name=J%C3%B6rg+M%26M' });
     expect(json(response.body).message).toBe('Hello, Jörg M&M');
   });
 
   test('keep every repeated query value (ALB single-value itself keeps only the last)', async () => {
-    const { response } = await invoke(shape, { method: 'GET', path: '/echo', query: 'tag=a&tag=b%2Cc&tag=d&one=1' });
-    const expected = shape === 'alb' ? 'd' : ['a', 'b,c', 'd'];
+    const { response } = await invoke(kind, { method: 'GET', path: '/echo', query: 'tag=a&tag=b%2Cc&tag=d&one=1' });
+    const expected = kind === 'alb' ? 'd' : ['a', 'b,c', 'd'];
     expect(json(response.body).query).toEqual({ tag: expected, one: '1' });
   });
 
   test('keep every header, single- and multi-valued, and the cookies', async () => {
-    const { response } = await invoke(shape, {
+    const { response } = await invoke(kind, {
       method: 'GET',
       path: '/echo',
       headers: { host: 'api.example.com', 'x-forwarded-for': '198.51.100.7', 'x-custom': 'one', cookie: 'a=1; b=2', 'x-multi': ['1', '2'] },
@@ -60,13 +61,13 @@ describe.each(EVENT_SHAPES)('%s events', (shape) => {
     expect(headers).toMatchObject({ host: 'api.example.com', 'x-forwarded-for': '198.51.100.7', 'x-custom': 'one', cookie: 'a=1; b=2' });
     // As Node joins repeats for the native server; payload 2.0 arrives already joined with a bare comma.
     const expected = { alb: '2', 'alb-multi-value': '1, 2', 'api-gateway-v1': '1, 2', 'api-gateway-v2': '1,2', 'function-url': '1,2' };
-    expect(headers['x-multi']).toBe(expected[shape]);
+    expect(headers['x-multi']).toBe(expected[kind]);
   });
 
   test('accept base64-encoded request bodies', async () => {
     const body = JSON.stringify({ email: 'ada@example.com' });
     const { response } = await invoke(
-      shape,
+      kind,
       { method: 'POST', path: '/users', headers: { 'content-type': 'application/json' }, body },
       { body: Buffer.from(body).toString('base64'), isBase64Encoded: true },
     );
@@ -75,7 +76,7 @@ describe.each(EVENT_SHAPES)('%s events', (shape) => {
   });
 
   test('answer a body over the limit with 413', async () => {
-    const { response } = await invoke(shape, {
+    const { response } = await invoke(kind, {
       method: 'POST',
       path: '/users',
       headers: { 'content-type': 'application/json' },
@@ -87,7 +88,7 @@ describe.each(EVENT_SHAPES)('%s events', (shape) => {
 
   test('carry the Lambda request id into the response', async () => {
     const context = lambdaContext('test', 3000);
-    const result = await handler(toLambdaEvent(shape, { method: 'GET', path: '/health' }), context);
+    const result = await handler(toLambdaEvent(kind, { method: 'GET', path: '/health' }), context);
     expect(readLambdaResult(result).headers['x-request-id']).toEqual([context.awsRequestId]);
   });
 });

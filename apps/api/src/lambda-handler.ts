@@ -1,22 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import awsLambdaFastify from '@fastify/aws-lambda';
+import type { EventKind, LambdaHttpHandler, LambdaHttpResult } from '@switchyard/lambda-local/contract';
 import type { Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from './http-error';
-import { checkEvent, toAdapterEvent, type EventKind } from './lambda-event';
+import { checkEvent, toAdapterEvent } from './lambda-event';
 import { lambdaInvocation } from './request-id';
-
-export interface LambdaHttpResult {
-  statusCode: number;
-  statusDescription?: string;
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-  cookies?: string[];
-  body: string;
-  isBase64Encoded: boolean;
-}
-
-export type LambdaHttpHandler = (event: unknown, context?: Context) => Promise<LambdaHttpResult>;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -40,7 +29,7 @@ function forTrigger(kind: EventKind, result: LambdaHttpResult): LambdaHttpResult
  * REST and HTTP APIs, function URLs) in, the matching result out. Never throws: a malformed event
  * gets a 400 and an unexpected failure a 500, both in the JSON error envelope.
  */
-export function createLambdaHandler(app: FastifyInstance): LambdaHttpHandler {
+export function createLambdaHandler(app: FastifyInstance): LambdaHttpHandler<LambdaHttpResult> {
   const proxy = awsLambdaFastify(app, {
     // Request ids travel in async context (request-id.ts); the per-request decoration is unneeded work.
     decorateRequest: false,

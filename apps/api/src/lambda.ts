@@ -1,7 +1,8 @@
+import type { LambdaHttpResult } from '@switchyard/lambda-local/contract';
 import type { Context } from 'aws-lambda';
 import { buildApp } from './app';
 import { loadConfig } from './config';
-import { createLambdaHandler, type LambdaHttpResult } from './lambda-handler';
+import { createLambdaHandler } from './lambda-handler';
 
 // Module scope runs once per execution environment, during Lambda's init phase, so
 // a bad environment fails the init with a clear message and plugin loading is not billed per request.

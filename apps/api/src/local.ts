@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createLambdaGateway, type LambdaHttpHandler } from '@switchyard/lambda-local/gateway';
+import type { LambdaHttpHandler } from '@switchyard/lambda-local/contract';
+import { createLambdaGateway } from '@switchyard/lambda-local/gateway';
 import { ConfigError, loadConfig } from './config';
 
 /*
@@ -37,7 +38,7 @@ const server = spawn(process.execPath, [join(__dirname, 'server.js')], {
 // Loaded at run time, not bundled in, so this endpoint exercises the very file Lambda runs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require(join(__dirname, 'lambda.js')) as { handler: LambdaHttpHandler };
-const gateway: Server | undefined = createLambdaGateway(handler, { shape: 'alb-multi-value' });
+const gateway: Server | undefined = createLambdaGateway(handler, { kind: 'alb-multi-value' });
 
 gateway.listen(lambdaPort, host, () => {
   const fargate = `http://${host}:${fargatePort}`;

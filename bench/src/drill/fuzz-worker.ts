@@ -1,4 +1,5 @@
-import { lambdaEventArbitrary, resultProblems } from '@switchyard/api/lambda-event-arbitraries';
+import type { LambdaHttpHandler } from '@switchyard/lambda-local/contract';
+import { fuzzFindings, lambdaEventArbitrary } from '@switchyard/lambda-local/event-arbitraries';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -8,12 +9,10 @@ import { API_DIST } from '../paths';
  * Runs in its own process with stdout to /dev/null (the handler logs every request at info) and
  * reports over IPC: how many events, the statuses, and the first few problems with their events.
  */
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
 process.once('message', ({ count, seed }: { count: number; seed: number }) => {
   void (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { handler } = require(join(API_DIST, 'lambda.js')) as { handler: Handler };
+    const { handler } = require(join(API_DIST, 'lambda.js')) as { handler: LambdaHttpHandler };
     const statuses: Record<string, number> = {};
     const problems: Array<{ problem: string; event: string }> = [];
     let failed = 0;
@@ -22,7 +21,7 @@ process.once('message', ({ count, seed }: { count: number; seed: number }) => {
       let found: string[];
       try {
         const result = await handler(event, lambdaContext('drill', 3000));
-        found = resultProblems(result);
+        found = fuzzFindings(result);
         const status = String((result as { statusCode?: unknown })?.statusCode);
         statuses[status] = (statuses[status] ?? 0) + 1;
       } catch (err) {

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { EVENT_SHAPES, type EventShape } from '../src/events';
+import { EVENT_KINDS, type EventKind } from '../src/contract';
 import { startRuntimeFront } from '../src/runtime-front';
 
 /*
  * pnpm lambda:front: an HTTP endpoint on :3001 and a Lambda Runtime API on :9001, for running the
  * image in Lambda mode on a laptop and sending it real requests (see the README).
  */
-const usage = `usage: pnpm lambda:front [--http-port 3001] [--runtime-port 9001] [--shape ${EVENT_SHAPES.join('|')}] [--host 127.0.0.1]`;
+const usage = `usage: pnpm lambda:front [--http-port 3001] [--runtime-port 9001] [--kind ${EVENT_KINDS.join('|')}] [--host 127.0.0.1]`;
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       options: {
         'http-port': { type: 'string', default: '3001' },
         'runtime-port': { type: 'string', default: '9001' },
-        shape: { type: 'string', default: 'alb-multi-value' },
+        kind: { type: 'string', default: 'alb-multi-value' },
         host: { type: 'string', default: '127.0.0.1' },
         help: { type: 'boolean', default: false },
       },
@@ -38,18 +38,18 @@ async function main(): Promise<void> {
     console.log(usage);
     process.exit(0);
   }
-  if (!(EVENT_SHAPES as readonly string[]).includes(values.shape)) fail(`--shape must be one of ${EVENT_SHAPES.join(', ')}`);
+  if (!(EVENT_KINDS as readonly string[]).includes(values.kind)) fail(`--kind must be one of ${EVENT_KINDS.join(', ')}`);
 
   const front = await startRuntimeFront({
     host: values.host,
     httpPort: port(values['http-port'], '--http-port'),
     runtimePort: port(values['runtime-port'], '--runtime-port'),
-    shape: values.shape as EventShape,
+    kind: values.kind as EventKind,
   }).catch((err: Error) => fail(`could not start: ${err.message}`));
 
   console.log(
     [
-      `Lambda front (${values.shape} events)`,
+      `Lambda front (${values.kind} events)`,
       `  HTTP:         ${front.url}`,
       `  Runtime API:  AWS_LAMBDA_RUNTIME_API=${front.runtimeApi.address}`,
       `Start the runtime against it, for example the image in Lambda mode (see the README), then: curl ${front.url}/`,

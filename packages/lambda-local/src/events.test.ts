@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { EVENT_SHAPES, toLambdaEvent, type HttpRequest } from './events';
+import { EVENT_KINDS } from './contract';
+import { toLambdaEvent, type HttpRequest } from './events';
 
 const request: HttpRequest = {
   method: 'POST',
@@ -49,8 +50,8 @@ describe('toLambdaEvent', () => {
     });
   });
 
-  test.each(['api-gateway-v2', 'function-url'] as const)('%s moves cookies out of the headers and joins repeats', (shape) => {
-    const event = toLambdaEvent(shape, request);
+  test.each(['api-gateway-v2', 'function-url'] as const)('%s moves cookies out of the headers and joins repeats', (kind) => {
+    const event = toLambdaEvent(kind, request);
     expect(event).toMatchObject({
       version: '2.0',
       rawPath: '/users',
@@ -63,16 +64,16 @@ describe('toLambdaEvent', () => {
     expect(event.headers).not.toHaveProperty('cookie');
   });
 
-  test.each(EVENT_SHAPES)('%s base64-encodes binary bodies and leaves text alone', (shape) => {
+  test.each(EVENT_KINDS)('%s base64-encodes binary bodies and leaves text alone', (kind) => {
     const binary = Buffer.from([0, 255, 1, 254]);
-    const event = toLambdaEvent(shape, {
+    const event = toLambdaEvent(kind, {
       method: 'PUT',
       path: '/x',
       headers: { 'content-type': 'application/octet-stream' },
       body: binary,
     });
     expect(event).toMatchObject({ isBase64Encoded: true, body: binary.toString('base64') });
-    const text = toLambdaEvent(shape, { method: 'PUT', path: '/x', headers: { 'content-type': 'text/plain' }, body: 'hé' });
+    const text = toLambdaEvent(kind, { method: 'PUT', path: '/x', headers: { 'content-type': 'text/plain' }, body: 'hé' });
     expect(text).toMatchObject({ isBase64Encoded: false, body: 'hé' });
   });
 });

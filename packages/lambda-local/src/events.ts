@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { EventKind, LambdaHttpEvent } from './contract';
 
 /** A plain HTTP request, as a client sent it. Header names may have any case. */
 export interface HttpRequest {
@@ -11,10 +12,6 @@ export interface HttpRequest {
   headers?: Record<string, string | string[]>;
   body?: string | Buffer;
 }
-
-export const EVENT_SHAPES = ['alb', 'alb-multi-value', 'api-gateway-v1', 'api-gateway-v2', 'function-url'] as const;
-export type EventShape = (typeof EVENT_SHAPES)[number];
-export type LambdaHttpEvent = ALBEvent | APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
 export interface EventOptions {
   /** API Gateway REST stage. @default 'prod' */
@@ -197,8 +194,8 @@ export function toFunctionUrlEvent(req: HttpRequest, options: EventOptions = {})
   return toPayloadV2Event(req, 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6.lambda-url.us-east-1.on.aws', options);
 }
 
-export function toLambdaEvent(shape: EventShape, req: HttpRequest, options: EventOptions = {}): LambdaHttpEvent {
-  switch (shape) {
+export function toLambdaEvent(kind: EventKind, req: HttpRequest, options: EventOptions = {}): LambdaHttpEvent {
+  switch (kind) {
     case 'alb':
       return toAlbEvent(req, false);
     case 'alb-multi-value':

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createLambdaGateway, type LambdaHttpHandler } from './gateway';
+import type { LambdaHttpHandler } from './contract';
+import { createLambdaGateway } from './gateway';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

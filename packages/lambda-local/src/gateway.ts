@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
-import { toLambdaEvent, type EventShape, type HttpRequest } from './events';
+import type { EventKind, LambdaHttpHandler } from './contract';
+import { toLambdaEvent, type HttpRequest } from './events';
 import { readLambdaResult } from './results';
-
-export type LambdaHttpHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface GatewayOptions {
   /** Which trigger the gateway imitates. @default 'alb-multi-value' */
-  shape?: EventShape;
+  kind?: EventKind;
   /** Function name reported in the context. @default 'switchyard-local' */
   functionName?: string;
   /** Invocation timeout reported by getRemainingTimeInMillis. @default 30000 */
@@ -66,7 +65,7 @@ function sendJsonError(res: ServerResponse, status: number, code: string, messag
  * request into an event, invokes the handler and writes its result back. For local runs and tests.
  */
 export function createLambdaGateway(handler: LambdaHttpHandler, options: GatewayOptions = {}): Server {
-  const shape = options.shape ?? 'alb-multi-value';
+  const kind = options.kind ?? 'alb-multi-value';
   const functionName = options.functionName ?? 'switchyard-local';
   const timeoutMs = options.timeoutMs ?? 30_000;
   return createServer((req, res) => {
@@ -75,7 +74,7 @@ export function createLambdaGateway(handler: LambdaHttpHandler, options: Gateway
       if (request === 'too-large') return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', 'Lambda request bodies are limited to 1 MB');
       let response;
       try {
-        response = readLambdaResult(await handler(toLambdaEvent(shape, request), lambdaContext(functionName, timeoutMs)));
+        response = readLambdaResult(await handler(toLambdaEvent(kind, request), lambdaContext(functionName, timeoutMs)));
       } catch (err) {
         // A load balancer answers 502 when the function throws or returns something it cannot read.
         return sendJsonError(res, 502, 'BAD_GATEWAY', `Lambda handler failed: ${(err as Error).message}`);

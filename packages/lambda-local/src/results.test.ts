@@ -1,4 +1,4 @@
-import { readLambdaResult } from './results';
+import { readLambdaResult, resultProblems } from './results';
 
 describe('readLambdaResult', () => {
   test('merges headers, multi-value headers and v2 cookies, lower-casing names', () => {
@@ -23,14 +23,22 @@ describe('readLambdaResult', () => {
   });
 
   test.each([
-    [null],
-    ['ok'],
-    [{}],
-    [{ statusCode: '200' }],
-    [{ statusCode: 42 }],
-    [{ statusCode: 200, body: 12 }],
-    [{ statusCode: 200, multiValueHeaders: { a: 'b' } }],
-  ])('rejects %j as a load balancer would', (result) => {
-    expect(() => readLambdaResult(result)).toThrow(TypeError);
+    [null, /result must be an object, got null/],
+    ['ok', /got "ok"/],
+    [{}, /statusCode undefined is not an HTTP status/],
+    [{ statusCode: '200' }, /statusCode "200"/],
+    [{ statusCode: 42 }, /statusCode 42/],
+    [{ statusCode: 200, body: 12 }, /body must be a string/],
+    [{ statusCode: 200, headers: { a: ['b'] } }, /headers must map names to single values/],
+    [{ statusCode: 200, multiValueHeaders: { a: 'b' } }, /multiValueHeaders must map names to lists/],
+    [{ statusCode: 200, cookies: 's=1' }, /cookies must be a list/],
+    [{ statusCode: 200, isBase64Encoded: 'no' }, /isBase64Encoded must be a boolean/],
+  ])('rejects %j as a load balancer would, saying why', (result, why) => {
+    expect(() => readLambdaResult(result)).toThrow(why);
+  });
+
+  test('lists every problem at once', () => {
+    expect(resultProblems({ statusCode: '200', body: {}, isBase64Encoded: 'no', headers: { a: {} } })).toHaveLength(4);
+    expect(resultProblems({ statusCode: 200, body: '', isBase64Encoded: false })).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ function get(url: string): Promise<{ status: number; body: string }> {
 describe('runtime front: an HTTP endpoint for a runtime that polls', () => {
   let front: RuntimeFront;
   beforeEach(async () => {
-    front = await startRuntimeFront({ httpPort: 0, runtimePort: 0, shape: 'api-gateway-v2' });
+    front = await startRuntimeFront({ httpPort: 0, runtimePort: 0, kind: 'api-gateway-v2' });
   });
   afterEach(() => front.close());
 

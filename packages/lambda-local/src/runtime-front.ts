@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EventShape } from './events';
+import type { EventKind } from './contract';
 import { createLambdaGateway } from './gateway';
 import { startRuntimeApi, type RuntimeApi } from './runtime-api';
 
@@ -11,7 +11,7 @@ export interface RuntimeFrontOptions {
   /** Where HTTP clients connect. @default 3001 */
   httpPort?: number;
   /** @default 'alb-multi-value' */
-  shape?: EventShape;
+  kind?: EventKind;
   timeoutMs?: number;
 }
 
@@ -30,7 +30,7 @@ export interface RuntimeFront {
 export async function startRuntimeFront(options: RuntimeFrontOptions = {}): Promise<RuntimeFront> {
   const host = options.host ?? '127.0.0.1';
   const runtimeApi = await startRuntimeApi({ host, port: options.runtimePort ?? 9001, timeoutMs: options.timeoutMs });
-  const gateway: Server = createLambdaGateway(runtimeApi.handler, { shape: options.shape, timeoutMs: options.timeoutMs });
+  const gateway: Server = createLambdaGateway(runtimeApi.handler, { kind: options.kind, timeoutMs: options.timeoutMs });
   try {
     await new Promise<void>((resolve, reject) => {
       gateway.once('error', reject);

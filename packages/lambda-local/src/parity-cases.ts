@@ -1,11 +1,11 @@
-import type { HttpRequest } from '@switchyard/lambda-local/events';
-import type { HttpResponse } from '@switchyard/lambda-local/results';
+import type { HttpRequest } from './events';
+import type { HttpResponse } from './results';
 
 export interface ParityCase {
   name: string;
   request: HttpRequest;
   expectedStatus: number;
-  /** ALB single-value target groups keep only the last of repeated keys, so that shape sees another request. */
+  /** ALB single-value target groups keep only the last of repeated keys, so that kind sees another request. */
   repeatsKeys?: boolean;
 }
 

@@ -1,10 +1,12 @@
-import { EVENT_SHAPES, toLambdaEvent, type HttpRequest } from '@switchyard/lambda-local/events';
 import fc from 'fast-check';
+import { EVENT_KINDS } from './contract';
+import { toLambdaEvent, type HttpRequest } from './events';
+import { readLambdaResult, resultProblems } from './results';
 
 /*
- * Lambda events for fuzzing the handler: well-formed ones of every trigger shape, near misses (one
+ * Lambda events for fuzzing the handler: well-formed ones of every trigger kind, near misses (one
  * field broken the way a misconfigured trigger or a hostile client breaks it) and plain garbage.
- * `pnpm test` runs a small sample; `pnpm drill` runs at least 10,000.
+ * `pnpm test` runs a small sample (apps/api/test/fuzz.test.ts); `pnpm drill` runs at least 10,000.
  */
 
 const PATHS = ['/', '/hello', '/goodbye', '/uppercase', '/lowercase', '/capitalize', '/users', '/work', '/health', '/ready', '/nope'];
@@ -37,9 +39,7 @@ export const httpRequestArbitrary: fc.Arbitrary<HttpRequest> = fc.record({
   body,
 });
 
-const wellFormed = fc
-  .tuple(fc.constantFrom(...EVENT_SHAPES), httpRequestArbitrary)
-  .map(([shape, request]) => toLambdaEvent(shape, request));
+const wellFormed = fc.tuple(fc.constantFrom(...EVENT_KINDS), httpRequestArbitrary).map(([kind, request]) => toLambdaEvent(kind, request));
 
 /** One field of a real event replaced by something it should never be. */
 const breakage = fc.oneof(
@@ -101,19 +101,13 @@ export const lambdaEventArbitrary: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: garbage, weight: 2 },
 );
 
-/** What a load balancer or API Gateway can turn into an HTTP response; empty when the result is well-formed. */
-export function resultProblems(result: unknown): string[] {
-  if (typeof result !== 'object' || result === null) return [`result is ${typeof result}, not an object`];
-  const { statusCode, body, isBase64Encoded, headers, multiValueHeaders } = result as Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) problems.push(`statusCode ${String(statusCode)} is not an integer`);
-  else if (statusCode >= 500) problems.push(`statusCode ${statusCode}: only 2xx and 4xx are expected for any event`);
-  else if (statusCode < 200) problems.push(`statusCode ${statusCode} is not a final status`);
-  if (typeof body !== 'string') problems.push('body is not a string');
-  if (typeof isBase64Encoded !== 'boolean') problems.push('isBase64Encoded is not a boolean');
-  if (headers !== undefined && (typeof headers !== 'object' || Object.values(headers as object).some((v) => typeof v !== 'string')))
-    problems.push('headers are not all strings');
-  if (multiValueHeaders !== undefined && Object.values(multiValueHeaders as object).some((v) => !Array.isArray(v)))
-    problems.push('multiValueHeaders are not all lists');
-  return problems;
+/**
+ * What no event may produce, however malformed: a result the trigger cannot use (it would answer
+ * 502), or a server error. Empty when the handler coped.
+ */
+export function fuzzFindings(result: unknown): string[] {
+  const problems = resultProblems(result);
+  if (problems.length) return problems;
+  const { statusCode } = readLambdaResult(result);
+  return statusCode < 200 || statusCode >= 500 ? [`statusCode ${statusCode}: only a final 2xx or 4xx is expected for any event`] : [];
 }
