@@ -9,13 +9,14 @@ declare module 'fastify' {
   }
 }
 
-/** Probes keep answering during a drain: liveness stays 200, readiness reports the drain itself. */
-const ALWAYS_SERVED = new Set(['/health', '/ready']);
+/** Liveness keeps answering 200 during a drain: the process is alive, and killing it would cut requests in flight. */
+const ALWAYS_SERVED = '/health';
 
 /**
- * Graceful drain. Once started, /ready and new requests answer 503 (our envelope, unlike Fastify's
- * built-in return503OnClosing body), and every response closes its connection so keep-alive
- * sockets do not hold the shutdown open. Requests already in flight are untouched.
+ * Graceful drain. Once started, /ready and every new request answer the same 503, `DRAINING`, in
+ * our envelope (unlike Fastify's built-in return503OnClosing body), and every response closes its
+ * connection so keep-alive sockets do not hold the shutdown open. Requests already in flight are
+ * untouched.
  */
 export const drain = fp(
   async function drain(app: FastifyInstance) {
@@ -30,12 +31,12 @@ export const drain = fp(
     });
 
     app.addHook('onRequest', async (request, reply) => {
-      if (!draining || ALWAYS_SERVED.has(request.routeOptions.url ?? '')) return;
+      if (!draining || request.routeOptions.url === ALWAYS_SERVED) return;
       await reply
         .code(503)
         .header('connection', 'close')
         .header('retry-after', '1')
-        .send(errorBody('SERVICE_UNAVAILABLE', 'The server is shutting down; retry the request'));
+        .send(errorBody('DRAINING', 'The server is shutting down; retry the request'));
     });
 
     app.addHook('onSend', async (_request, reply) => {
