@@ -1,4 +1,4 @@
-import { DataResource, TerraformLocal, TerraformVariable } from 'cdktf';
+import { DataResource, TerraformLocal, type TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 
@@ -10,6 +10,8 @@ export interface ImageBuildProps {
   readonly sourceHash: string;
   /** Repository root: the Docker build context. */
   readonly repositoryRoot: string;
+  /** The stack's `image_uri` variable (stacks/stack-inputs.ts): a prebuilt image, or "" to build. */
+  readonly prebuiltImageUri: TerraformVariable;
 }
 
 /** The tag an image build gets: the source hash and the CPU architecture, so an image built for one never serves the other. */
@@ -32,12 +34,7 @@ export class ImageBuild extends Construct {
   constructor(scope: Construct, id: string, props: ImageBuildProps) {
     super(scope, id);
 
-    const prebuilt = new TerraformVariable(scope, 'image_uri', {
-      type: 'string',
-      default: '',
-      description: 'Deploy this prebuilt image (repo:tag or repo@sha256:...) instead of building docker/Dockerfile.',
-    });
-
+    const prebuilt = props.prebuiltImageUri;
     const tag = imageTag(props.sourceHash, props.architecture);
     const platform = props.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
     this.tag = tag;

@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments';
 import { ComputeSwitch } from '../constructs/compute-switch';
@@ -14,6 +14,8 @@ import { Network } from '../constructs/network';
 import { TrafficListeners, WeightedRouting } from '../constructs/traffic-listeners';
 import { CONTAINER_PORT } from '../image-contract';
 import { LAMBDA_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
+import { declareStackInputs } from './stack-inputs';
+import { declareStackOutputs } from './stack-outputs';
 
 export interface RemoteState {
   readonly bucket: string;
@@ -71,7 +73,13 @@ export class ServiceStack extends TerraformStack {
       new LocalBackend(this, { path: `terraform.${id}.tfstate` });
     }
 
-    const traffic = new ComputeSwitch(this, 'compute-switch', { defaultCompute: env.defaultCompute });
+    const inputs = declareStackInputs(this, env.defaultCompute);
+    const traffic = new ComputeSwitch(this, 'compute-switch', {
+      defaultCompute: env.defaultCompute,
+      compute: inputs.compute,
+      lambdaWeight: inputs.lambdaWeight,
+      fargateStandby: inputs.fargateStandby,
+    });
     const registry = new ContainerRegistry(this, 'registry', {
       name: prefix,
       keepImages: env.keepImages,
@@ -86,6 +94,7 @@ export class ServiceStack extends TerraformStack {
       architecture: env.architecture,
       sourceHash: props.sourceHash,
       repositoryRoot: props.repositoryRoot,
+      prebuiltImageUri: inputs.imageUri,
     });
 
     const network = new Network(this, 'network', {
@@ -162,15 +171,17 @@ export class ServiceStack extends TerraformStack {
       after: [fargate.ready, lambda.warmedUp],
     });
 
-    const scheme = env.certificateArn ? 'https' : 'http';
-    new TerraformOutput(this, 'service_url', {
-      value: `${scheme}://${alb.dnsName}`,
-      description: 'The one URL, whichever compute serves it',
+    declareStackOutputs(this, {
+      serviceUrl: `${env.certificateArn ? 'https' : 'http'}://${alb.dnsName}`,
+      ecrRepositoryUrl: registry.repositoryUrl,
+      runningImageUri: image.imageUri,
+      lambdaFunctionName: lambda.functionName,
+      ecsClusterName: cluster.name,
+      ecsServiceName: fargate.serviceName,
+      activeCompute: traffic.activeCompute,
+      lambdaWeight: traffic.lambdaWeight,
+      fargateWeight: traffic.fargateWeight,
+      fargateStandbyActive: traffic.fargateStandbyActive,
     });
-    new TerraformOutput(this, 'ecr_repository_url', { value: registry.repositoryUrl });
-    new TerraformOutput(this, 'running_image_uri', { value: image.imageUri, description: 'The image both computes run' });
-    new TerraformOutput(this, 'lambda_function_name', { value: lambda.functionName });
-    new TerraformOutput(this, 'ecs_cluster_name', { value: cluster.name });
-    new TerraformOutput(this, 'ecs_service_name', { value: fargate.serviceName });
   }
 }

@@ -1,0 +1,39 @@
+import { TerraformOutput, type IResolvable } from 'cdktf';
+import type { Construct } from 'constructs';
+
+/** The values a service stack reports, as the constructs expose them. */
+export interface StackOutputValues {
+  readonly serviceUrl: string;
+  readonly ecrRepositoryUrl: string;
+  readonly runningImageUri: string;
+  readonly lambdaFunctionName: string;
+  readonly ecsClusterName: string;
+  readonly ecsServiceName: string;
+  /** "lambda", "fargate" or "split". */
+  readonly activeCompute: string;
+  readonly lambdaWeight: number;
+  readonly fargateWeight: number;
+  readonly fargateStandbyActive: IResolvable;
+}
+
+/**
+ * Every output of a service stack, in one place. Their names are read by people and by `pnpm flip`
+ * (src/flip/plan-flip.ts reads traffic_weights), so renaming one is a breaking change.
+ */
+export function declareStackOutputs(stack: Construct, values: StackOutputValues): void {
+  new TerraformOutput(stack, 'service_url', { value: values.serviceUrl, description: 'The one URL, whichever compute serves it' });
+  new TerraformOutput(stack, 'ecr_repository_url', { value: values.ecrRepositoryUrl });
+  new TerraformOutput(stack, 'running_image_uri', { value: values.runningImageUri, description: 'The image both computes run' });
+  new TerraformOutput(stack, 'lambda_function_name', { value: values.lambdaFunctionName });
+  new TerraformOutput(stack, 'ecs_cluster_name', { value: values.ecsClusterName });
+  new TerraformOutput(stack, 'ecs_service_name', { value: values.ecsServiceName });
+  new TerraformOutput(stack, 'active_compute', { value: values.activeCompute, description: 'lambda, fargate, or split (a canary)' });
+  new TerraformOutput(stack, 'traffic_weights', {
+    value: { lambda: values.lambdaWeight, fargate: values.fargateWeight },
+    description: 'The split the ALB applies, in percent',
+  });
+  new TerraformOutput(stack, 'fargate_standby_active', {
+    value: values.fargateStandbyActive,
+    description: 'Whether Fargate tasks run with no traffic',
+  });
+}
