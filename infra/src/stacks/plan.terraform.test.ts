@@ -1,5 +1,5 @@
 import { ENVIRONMENTS } from '../config/environments';
-import { offlineTerraform, OfflineStackDir, type PlanJson } from '../testing/offline-terraform';
+import { offlineTerraform, OfflineStackDir, type PlanJson, type TerraformResult } from '../testing/offline-terraform';
 import { synthStack } from '../testing/synth-stack';
 
 /*
@@ -51,39 +51,72 @@ const plannedCount = (plan: PlanJson, type: string, attribute: string) =>
 const instances = (plan: PlanJson, type: string) =>
   plan.resource_changes.filter((r) => r.type === type && r.change.actions.join() !== 'delete').length;
 
+/** The variable settings each stack is planned with; all plans of a stack start at once. */
+const SETTINGS = {
+  defaults: {},
+  agreeing: { compute: 'fargate', lambda_weight: '0' },
+  lambda: { compute: 'lambda' },
+  fargate: { compute: 'fargate' },
+  canary: { lambda_weight: '50' },
+  standby: { compute: 'lambda', fargate_standby: 'true' },
+} satisfies Record<string, Record<string, string>>;
+
+/** Settings the stack must refuse, and what it says. The variables are the same code in every stack. */
+const REFUSED: Array<[Record<string, string>, string]> = [
+  [{ compute: 'ec2' }, 'compute must be "lambda" or "fargate"'],
+  [{ lambda_weight: '101' }, 'lambda_weight must be a whole number from 0 to 100'],
+  [{ lambda_weight: '12.5' }, 'lambda_weight must be a whole number from 0 to 100'],
+  [{ compute: 'fargate', lambda_weight: '100' }, 'compute and lambda_weight disagree'],
+  [{ compute: 'lambda', lambda_weight: '50' }, 'compute and lambda_weight disagree'],
+];
+
+/** Starts now; a failure surfaces in the test that awaits it, not as an unhandled rejection. */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name stack (offline)', (environment) => {
+  const checksVariables = environment === Object.values(ENVIRONMENTS)[0];
   let dir: OfflineStackDir;
+  let validated: Promise<TerraformResult>;
+  let plans: Record<keyof typeof SETTINGS, Promise<PlanJson>>;
+  let refusals: Array<Promise<TerraformResult>>;
   beforeAll(() => {
     if (!terraform.available) return;
     dir = new OfflineStackDir(synthStack(environment), terraform.env);
     const init = dir.init();
     if (init.status !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    validated = started(dir.runAsync(['validate']));
+    plans = Object.fromEntries(Object.entries(SETTINGS).map(([name, vars]) => [name, started(dir.plan(vars))])) as typeof plans;
+    refusals = checksVariables ? REFUSED.map(([vars]) => started(dir.runAsync(['plan', '-input=false', '-lock=false'], vars))) : [];
   }, 60_000);
-  afterAll(() => dir?.remove());
+  afterAll(async () => {
+    // Every command must end before its directory goes.
+    await Promise.allSettled([validated, ...Object.values(plans ?? {}), ...(refusals ?? [])]);
+    dir?.remove();
+  }, 120_000);
 
-  test('validates', () => {
-    const result = dir.run(['validate']);
+  test('validates', async () => {
+    const result = await validated;
     expect(result.output).toContain('The configuration is valid');
     expect(result.status).toBe(0);
-  });
+  }, 120_000);
 
-  let defaults: PlanJson;
-  test('plans with the defaults, creating everything and serving from the configured compute', () => {
-    defaults = dir.plan();
+  test('plans with the defaults, creating everything and serving from the configured compute', async () => {
+    const defaults = await plans.defaults;
     const managed = defaults.resource_changes.filter((r) => r.mode === 'managed');
     expect(managed.length).toBeGreaterThan(40);
     expect(managed.filter((r) => r.change.actions.join() !== 'create')).toEqual([]);
     expect(defaults.output_changes?.active_compute?.after).toBe(environment.defaultCompute);
-  }, 60_000);
+  }, 120_000);
 
-  test('compute and lambda_weight may both be set when they agree', () => {
-    expect(routingWeights(dir.plan({ compute: 'fargate', lambda_weight: '0' }))).toEqual([0, 100]);
-  }, 60_000);
+  test('compute and lambda_weight may both be set when they agree', async () => {
+    expect(routingWeights(await plans.agreeing)).toEqual([0, 100]);
+  }, 120_000);
 
-  test('a switch changes only the routing weights and the capacity that follows them', () => {
-    const lambda = dir.plan({ compute: 'lambda' });
-    const fargate = dir.plan({ compute: 'fargate' });
-    const canary = dir.plan({ lambda_weight: '50' });
+  test('a switch changes only the routing weights and the capacity that follows them', async () => {
+    const [lambda, fargate, canary] = await Promise.all([plans.lambda, plans.fargate, plans.canary]);
 
     const allowed = [
       /^aws_lb_listener_rule\.routing_rule\.action$/,
@@ -114,23 +147,20 @@ describeWithTerraform.each(Object.values(ENVIRONMENTS))('terraform on the $name 
     expect(plannedCount(fargate, 'aws_ecs_service', 'desired_count')).toBe(environment.fargate.minTasks);
   }, 120_000);
 
-  test('fargate_standby keeps tasks running with no Fargate traffic', () => {
-    const standby = dir.plan({ compute: 'lambda', fargate_standby: 'true' });
+  test('fargate_standby keeps tasks running with no Fargate traffic', async () => {
+    const standby = await plans.standby;
     expect(routingWeights(standby)).toEqual([100, 0]);
     expect(instances(standby, 'aws_ecs_task_set')).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
-  // The variables are the same code in every stack; checking them on one is enough.
-  if (environment !== Object.values(ENVIRONMENTS)[0]) return;
-  test.each([
-    [{ compute: 'ec2' }, 'compute must be "lambda" or "fargate"'],
-    [{ lambda_weight: '101' }, 'lambda_weight must be a whole number from 0 to 100'],
-    [{ lambda_weight: '12.5' }, 'lambda_weight must be a whole number from 0 to 100'],
-    [{ compute: 'fargate', lambda_weight: '100' }, 'compute and lambda_weight disagree'],
-    [{ compute: 'lambda', lambda_weight: '50' }, 'compute and lambda_weight disagree'],
-  ])('rejects %j with a clear message', (vars, message) => {
-    const result = dir.run(['plan', '-input=false'], vars);
-    expect(result.status).not.toBe(0);
-    expect(result.output.replace(/\s+/g, ' ')).toContain(message);
-  });
+  if (!checksVariables) return;
+  test.each(REFUSED.map(([vars, message], i) => [vars, message, i] as const))(
+    'rejects %j with a clear message',
+    async (_vars, message, i) => {
+      const result = await refusals[i]!;
+      expect(result.status).not.toBe(0);
+      expect(result.output.replace(/\s+/g, ' ')).toContain(message);
+    },
+    120_000,
+  );
 });

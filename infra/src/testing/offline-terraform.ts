@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +94,9 @@ export function offlineTerraform(): OfflineTerraform {
 
 export interface TerraformResult {
   status: number;
+  /** stdout and stderr. */
   output: string;
+  stdout: string;
 }
 
 /** A synthesized stack in a directory of its own, initialised against the mirror, ready to validate and plan. */
@@ -110,14 +112,35 @@ export class OfflineStackDir {
     writeFileSync(join(this.dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
   }
 
-  run(args: string[], vars: Record<string, string> = {}): TerraformResult {
+  private command(args: string[], vars: Record<string, string>): [string[], NodeJS.ProcessEnv] {
     const varEnv = Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v]));
-    const result = spawnSync('terraform', [`-chdir=${this.dir}`, ...args, '-no-color'], {
-      env: { ...this.env, ...varEnv },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
+    return [[`-chdir=${this.dir}`, ...args, '-no-color'], { ...this.env, ...varEnv }];
+  }
+
+  run(args: string[], vars: Record<string, string> = {}): TerraformResult {
+    const [argv, env] = this.command(args, vars);
+    const result = spawnSync('terraform', argv, { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
+  }
+
+  /**
+   * run(), without blocking: each terraform command spends much of its time starting the provider,
+   * so independent commands side by side finish sooner on two cores than one after the other.
+   */
+  runAsync(args: string[], vars: Record<string, string> = {}): Promise<TerraformResult> {
+    const [argv, env] = this.command(args, vars);
+    return new Promise((resolve, reject) => {
+      const child = spawn('terraform', argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.once('error', reject);
+      child.once('close', (code) => {
+        const out = Buffer.concat(stdout).toString('utf8');
+        resolve({ status: code ?? 1, output: `${out}${Buffer.concat(stderr).toString('utf8')}`, stdout: out });
+      });
     });
-    return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
   }
 
   /** Deletes the directory, state and provider links included. */
@@ -129,17 +152,19 @@ export class OfflineStackDir {
     return this.run(['init', '-input=false', '-backend=true']);
   }
 
-  /** `terraform plan` with the given variables, as the JSON plan representation. */
-  plan(vars: Record<string, string> = {}): PlanJson {
-    const planned = this.run(['plan', '-input=false', '-lock=false', '-out=plan.bin'], vars);
+  private plans = 0;
+
+  /**
+   * `terraform plan` with the given variables, as the JSON plan representation. Plans may run side
+   * by side: each writes its own plan file, and none takes the state lock.
+   */
+  async plan(vars: Record<string, string> = {}): Promise<PlanJson> {
+    const file = `plan-${(this.plans += 1)}.bin`;
+    const planned = await this.runAsync(['plan', '-input=false', '-lock=false', `-out=${file}`], vars);
     if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.output}`);
-    return JSON.parse(
-      execFileSync('terraform', [`-chdir=${this.dir}`, 'show', '-json', 'plan.bin'], {
-        env: this.env,
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      }),
-    ) as PlanJson;
+    const shown = await this.runAsync(['show', '-json', file]);
+    if (shown.status !== 0) throw new Error(`terraform show failed:\n${shown.output}`);
+    return JSON.parse(shown.stdout) as PlanJson;
   }
 }
 

@@ -21,10 +21,19 @@ const configAddress = (address: string) => address.replace(/\[[^\]]+\]$/, '');
  * Plans transitions of a synthesized stack between variable settings, offline: the state before
  * is the one Terraform would hold after applying the first setting (see prior-state.ts), built by
  * planning until the plan against it changes nothing.
+ *
+ * Every terraform command here starts the AWS provider, about 2 s of CPU each on this machine, so
+ * the lab runs as few as it can: a transition's plan already holds the state after it, so the
+ * next transition from there only confirms it (one plan) instead of settling from scratch;
+ * transitions are remembered; and the apply graph is drawn only when a test reads it.
  */
 export class TransitionLab {
   private schemas?: ProviderSchemas;
   private readonly settled = new Map<string, object>();
+  /** States after a planned transition, not yet confirmed to be settled. */
+  private readonly candidates = new Map<string, object>();
+  private readonly transitions = new Map<string, Transition>();
+  private plans = 0;
 
   constructor(
     private readonly dir: OfflineStackDir,
@@ -64,23 +73,46 @@ export class TransitionLab {
     else rmSync(path, { force: true });
   }
 
-  private planAgainst(state: object | undefined, vars: Vars, extra: string[] = []): PlanJson & PlanForState {
+  /** A saved plan against `state`, in a file of its own so a graph can be drawn from it later. */
+  private planAgainst(state: object | undefined, vars: Vars, extra: string[] = []): { plan: PlanJson & PlanForState; file: string } {
     this.setState(state);
-    this.terraform(['plan', '-input=false', '-lock=false', '-refresh=false', '-out=transition.plan', ...extra], vars);
-    return this.showJson('transition.plan');
+    const file = `transition-${(this.plans += 1)}.plan`;
+    this.terraform(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`, ...extra], vars);
+    return { plan: this.showJson(file), file };
   }
 
   /**
-   * The state after applying `vars`. Planning starts from a state already settled for other
-   * variables, when there is one: most resources are the same, so it settles in fewer plans.
+   * Whether a plan against `state` would change no managed resource, from the change summary of
+   * `terraform plan -json` (outputs are not in the built state, so they always show as new).
+   */
+  private changesNothing(state: object, vars: Vars): boolean {
+    this.setState(state);
+    const lines = this.terraform(['plan', '-input=false', '-lock=false', '-refresh=false', '-json'], vars).split('\n');
+    const summary = lines.map((line) =>
+      line.startsWith('{') ? (JSON.parse(line) as { type?: string; changes?: Record<string, number> }) : {},
+    );
+    const changes = summary.find((m) => m.type === 'change_summary')?.changes;
+    if (!changes) throw new Error('terraform plan -json printed no change summary');
+    return changes.add === 0 && changes.change === 0 && changes.remove === 0;
+  }
+
+  /**
+   * The state after applying `vars`. It starts from the state a transition to `vars` planned, or
+   * from one already settled for other variables (most resources are the same), and plans until
+   * nothing changes.
    */
   stateAfter(vars: Vars): object {
     const key = JSON.stringify(vars);
     const known = this.settled.get(key);
     if (known) return known;
+    const candidate = this.candidates.get(key);
+    if (candidate && this.changesNothing(candidate, vars)) {
+      this.settled.set(key, candidate);
+      return candidate;
+    }
     let state: object | undefined = this.settled.values().next().value;
     for (let round = 0; round < 8; round++) {
-      const plan = this.planAgainst(state, vars);
+      const { plan } = this.planAgainst(state, vars);
       const changing = plan.resource_changes.filter((r) => r.mode === 'managed' && r.change.actions.join() !== 'no-op');
       if (state && !changing.length) {
         this.settled.set(key, state);
@@ -93,15 +125,30 @@ export class TransitionLab {
 
   /** One apply from the state after `from` (undefined: nothing deployed yet) to `to`, or a destroy. */
   transition(from: Vars | undefined, to: Vars | 'destroy'): Transition {
+    const key = JSON.stringify([from ?? null, to]);
+    const known = this.transitions.get(key);
+    if (known) return known;
     const prior = from ? this.stateAfter(from) : undefined;
-    const plan = to === 'destroy' ? this.planAgainst(prior, from ?? {}, ['-destroy']) : this.planAgainst(prior, to);
+    const { plan, file } = to === 'destroy' ? this.planAgainst(prior, from ?? {}, ['-destroy']) : this.planAgainst(prior, to);
+    if (to !== 'destroy' && !this.settled.has(JSON.stringify(to))) {
+      this.candidates.set(JSON.stringify(to), priorStateFrom(plan, this.config, this.providerSchemas()));
+    }
     const actions = new Map<string, string[]>();
     for (const change of plan.resource_changes) {
       if (change.mode !== 'managed' || change.change.actions.join() === 'no-op') continue;
       const address = configAddress(change.address);
       actions.set(address, [...new Set([...(actions.get(address) ?? []), ...change.change.actions])]);
     }
-    const graph = new ApplyGraph(this.terraform(['graph', '-type=apply', '-plan=transition.plan']));
-    return { actions, graph, plan };
+    let graph: ApplyGraph | undefined;
+    const drawGraph = () => new ApplyGraph(this.terraform(['graph', '-type=apply', `-plan=${file}`]));
+    const transition: Transition = {
+      actions,
+      plan,
+      get graph() {
+        return (graph ??= drawGraph());
+      },
+    };
+    this.transitions.set(key, transition);
+    return transition;
   }
 }
