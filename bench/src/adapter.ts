@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, pairedRatios, type Row } from './stats';
+import { median, pairedRatios, spreadNote, type Row } from './stats';
 
 /** Lambda adapter throughput in process: our bundled handler against serverless-express and bare inject. */
 export async function measureAdapter(rounds: number, seconds: number): Promise<Row[]> {
@@ -17,30 +17,28 @@ export async function measureAdapter(rounds: number, seconds: number): Promise<R
     worker.send({ rounds, seconds });
   });
   const series = (name: string) => figures[name] ?? [];
-  const ratio = (a: string, b: string) => median(pairedRatios(series(a), series(b)));
-  const note = `median of ${rounds} × ${seconds} s, sequential invocations`;
+  const ratios = (a: string, b: string) => pairedRatios(series(a), series(b));
+  const figure = (metric: string, name: string, extra = '') => ({
+    metric,
+    value: median(series(name)),
+    unit: 'inv/s',
+    note: `${spreadNote(series(name), 'inv/s')}${extra}`,
+  });
+  const ratio = (metric: string, a: string, b: string, target: number) => ({
+    metric,
+    value: median(ratios(a, b)),
+    unit: '×',
+    goal: { direction: 'at-least' as const, target },
+    note: spreadNote(ratios(a, b), '×'),
+  });
   return [
-    { metric: 'Lambda: switchyard handler, ALB event', value: median(series('switchyard-alb')), unit: 'inv/s', note },
-    { metric: 'Lambda: switchyard handler, API GW v2 event', value: median(series('switchyard-v2')), unit: 'inv/s' },
-    { metric: 'Lambda: serverless-express + express 5, ALB', value: median(series('serverless-express-alb')), unit: 'inv/s' },
-    { metric: 'Lambda: bare app.inject()', value: median(series('inject')), unit: 'inv/s' },
-    {
-      metric: 'Lambda: switchyard / serverless-express (ALB)',
-      value: ratio('switchyard-alb', 'serverless-express-alb'),
-      unit: '×',
-      goal: { direction: 'at-least', target: 2 },
-    },
-    {
-      metric: 'Lambda: switchyard / serverless-express (v2)',
-      value: ratio('switchyard-v2', 'serverless-express-v2'),
-      unit: '×',
-      goal: { direction: 'at-least', target: 2 },
-    },
-    {
-      metric: 'Lambda: switchyard (ALB) / bare inject',
-      value: ratio('switchyard-alb', 'inject'),
-      unit: '×',
-      goal: { direction: 'at-least', target: 0.95 },
-    },
+    figure('Lambda: switchyard handler, ALB event', 'switchyard-alb', `; ${seconds} s rounds, sequential invocations`),
+    figure('Lambda: switchyard handler, API GW v2 event', 'switchyard-v2'),
+    figure('Lambda: serverless-express + express 5, ALB', 'serverless-express-alb'),
+    figure('Lambda: serverless-express + express 5, API GW v2', 'serverless-express-v2'),
+    figure('Lambda: bare app.inject()', 'inject'),
+    ratio('Lambda: switchyard / serverless-express (ALB)', 'switchyard-alb', 'serverless-express-alb', 2),
+    ratio('Lambda: switchyard / serverless-express (v2)', 'switchyard-v2', 'serverless-express-v2', 2),
+    ratio('Lambda: switchyard (ALB) / bare inject', 'switchyard-alb', 'inject', 0.95),
   ];
 }

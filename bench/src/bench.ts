@@ -36,11 +36,11 @@ async function main(): Promise<void> {
       failures.push(`${suite}: ${(err as Error).message}`);
     }
   };
-  await run('http', () => (quick ? measureThroughput(1, { ...LOAD, durationSeconds: 3 }, 1) : measureThroughput(3)));
+  await run('http', () => (quick ? measureThroughput(1, { ...LOAD, durationSeconds: 3 }, 1) : measureThroughput(5)));
   await run('lambda', () => (quick ? measureAdapter(1, 1) : measureAdapter(5, 3)));
   await run('cold', () => measureColdInit(quick ? 3 : 15));
   await run('synth', () => measureSynth(quick ? 1 : 5));
-  await run('tests', () => measureTestSuite());
+  await run('tests', () => measureTestSuite(quick ? 1 : 3));
 
   // Suites not run this time keep their last figures, so `--only` refreshes part of the table.
   const file = join(RESULTS, quick ? 'quick.json' : 'latest.json');

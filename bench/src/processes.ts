@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const MEMORY_PROBE = join(__dirname, 'drill', 'memory-probe.cjs');
+/** USER_HZ: what /proc reports CPU times in; 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,6 +30,8 @@ export interface ServerUnderLoad {
   exited: Promise<number | string>;
   /** Resident set size of the server process, in bytes (from /proc). */
   rssBytes(): Promise<number>;
+  /** CPU time the server process has used so far, user and system, in seconds (from /proc). */
+  cpuSeconds(): Promise<number>;
   /** Heap in use and resident set size after a full garbage collection; only when started with `memoryProbe`. */
   memoryAfterFullGc(): Promise<MemoryAfterFullGc>;
   stop(): Promise<void>;
@@ -77,6 +81,14 @@ export async function startServerProcess(
       const { readFile } = await import('node:fs/promises');
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) * 1024;
+    },
+    async cpuSeconds() {
+      const { readFile } = await import('node:fs/promises');
+      // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (USER_HZ, 100 on Linux); the command
+      // name (field 2) is in parentheses and may hold spaces, so count from its closing one.
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     memoryAfterFullGc() {
       if (!memoryProbe) return Promise.reject(new Error(`${name} was started without the memory probe`));

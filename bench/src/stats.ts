@@ -13,6 +13,12 @@ export function pairedRatios(numerators: readonly number[], denominators: readon
   return numerators.map((n, i) => n / (denominators[i] as number));
 }
 
+/** "median of 5 (min 21,950, max 23,410 req/s)": a median always says what it is the median of. */
+export function spreadNote(values: readonly number[], unit: string): string {
+  const format = (v: number) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(Math.abs(v) >= 10 ? 1 : 2));
+  return `median of ${values.length} (min ${format(Math.min(...values))}, max ${format(Math.max(...values))}${unit === '×' ? '×' : ` ${unit}`})`;
+}
+
 export type Direction = 'at-least' | 'at-most';
 
 export interface Row {

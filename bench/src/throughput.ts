@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { API_DIST, PEERS } from './paths';
 import { startServerProcess, type ServerUnderLoad } from './processes';
-import { median, pairedRatios, type Row } from './stats';
+import { median, pairedRatios, spreadNote, type Row } from './stats';
 
 export interface LoadOptions {
   connections: number;
@@ -35,12 +35,22 @@ const TARGETS = {
 };
 type Target = keyof typeof TARGETS;
 
+const NAMES: Record<Target, string> = {
+  switchyard: 'switchyard (logging on)',
+  switchyardLoggerOff: 'switchyard (logging off)',
+  rawHttp: 'raw node:http',
+  express: 'express 5',
+};
+
 /**
  * GET /hello?name=bench on each server in turn, round after round, so every ratio compares two
- * figures from the same round. One server runs at a time; autocannon has the other core.
+ * figures from the same round. One server runs at a time; autocannon has the other core. Beside
+ * req/s, the server's own CPU time per request (from /proc), which a busy machine disturbs less:
+ * it counts what the server did, not how long it waited for a core.
  */
 export async function measureThroughput(rounds: number, options: LoadOptions = LOAD, warmupSeconds = 3): Promise<Row[]> {
-  const figures: Record<Target, number[]> = { switchyard: [], switchyardLoggerOff: [], rawHttp: [], express: [] };
+  const figures = { switchyard: [], switchyardLoggerOff: [], rawHttp: [], express: [] } as Record<Target, number[]>;
+  const cpu = { switchyard: [], switchyardLoggerOff: [], rawHttp: [], express: [] } as Record<Target, number[]>;
   for (let round = 1; round <= rounds; round++) {
     for (const target of Object.keys(TARGETS) as Target[]) {
       let server: ServerUnderLoad | undefined;
@@ -48,35 +58,56 @@ export async function measureThroughput(rounds: number, options: LoadOptions = L
         server = await TARGETS[target]();
         const url = `${server.url}/hello?name=bench`;
         await load(url, { ...options, durationSeconds: warmupSeconds });
+        const cpuBefore = await server.cpuSeconds();
         const result = await load(url, options);
+        const cpuMicros = ((await server.cpuSeconds()) - cpuBefore) * 1e6;
         if (result.errors || result.non2xx)
           throw new Error(`${server.name}: ${result.errors} errors and ${result.non2xx} non-2xx under load`);
         figures[target].push(result.requestsPerSecond);
-        console.error(`  throughput round ${round}: ${server.name.padEnd(24)} ${Math.round(result.requestsPerSecond)} req/s`);
+        cpu[target].push(cpuMicros / result.total);
+        console.error(
+          `  throughput round ${round}: ${server.name.padEnd(24)} ${Math.round(result.requestsPerSecond)} req/s, ${(cpuMicros / result.total).toFixed(1)} CPU µs/request`,
+        );
       } finally {
         await server?.stop();
       }
     }
   }
-  const ratio = (a: Target, b: Target) => median(pairedRatios(figures[a], figures[b]));
-  const note = `median of ${rounds}; ${options.connections} connections, pipelining ${options.pipelining}, ${options.durationSeconds} s`;
+  const ratios = (a: Target, b: Target) => pairedRatios(figures[a], figures[b]);
+  const loadNote = `${options.connections} connections, pipelining ${options.pipelining}, ${options.durationSeconds} s`;
+  const targets = Object.keys(TARGETS) as Target[];
   return [
-    { metric: 'HTTP: switchyard (logging on), req/s', value: median(figures.switchyard), unit: 'req/s', note },
-    { metric: 'HTTP: switchyard (logging off), req/s', value: median(figures.switchyardLoggerOff), unit: 'req/s' },
-    { metric: 'HTTP: raw node:http, req/s', value: median(figures.rawHttp), unit: 'req/s' },
-    { metric: 'HTTP: express 5, req/s', value: median(figures.express), unit: 'req/s' },
+    ...targets.map((target, i) => ({
+      metric: `HTTP: ${NAMES[target]}, req/s`,
+      value: median(figures[target]),
+      unit: 'req/s',
+      note: i === 0 ? `${spreadNote(figures[target], 'req/s')}; ${loadNote}` : spreadNote(figures[target], 'req/s'),
+    })),
+    ...targets.map((target) => ({
+      metric: `HTTP: ${NAMES[target]}, server CPU per request`,
+      value: median(cpu[target]),
+      unit: 'µs',
+      note: spreadNote(cpu[target], 'µs'),
+    })),
     {
       metric: 'HTTP: switchyard / raw node:http',
-      value: ratio('switchyard', 'rawHttp'),
+      value: median(ratios('switchyard', 'rawHttp')),
       unit: '×',
       goal: { direction: 'at-least', target: 0.85 },
+      note: spreadNote(ratios('switchyard', 'rawHttp'), '×'),
     },
     {
       metric: 'HTTP: switchyard / express 5',
-      value: ratio('switchyard', 'express'),
+      value: median(ratios('switchyard', 'express')),
       unit: '×',
       goal: { direction: 'at-least', target: 3.5 },
+      note: spreadNote(ratios('switchyard', 'express'), '×'),
     },
-    { metric: 'HTTP: logging off / raw node:http', value: ratio('switchyardLoggerOff', 'rawHttp'), unit: '×' },
+    {
+      metric: 'HTTP: logging off / raw node:http',
+      value: median(ratios('switchyardLoggerOff', 'rawHttp')),
+      unit: '×',
+      note: spreadNote(ratios('switchyardLoggerOff', 'rawHttp'), '×'),
+    },
   ];
 }
