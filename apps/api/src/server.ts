@@ -1,15 +1,12 @@
 import closeWithGrace from 'close-with-grace';
-import pino from 'pino';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { batchedStdout } from './logging';
 
 /** Fargate entry: a plain HTTP server with a graceful drain on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  // Asynchronous writes: lines that pile up while one write is in flight go out together, which
-  // under load saves a syscall per request. Nothing waits for a buffer to fill, so logs are not
-  // delayed when traffic is light, and pino flushes what is left when the process exits.
-  const app = buildApp({ config, compute: 'fargate', logStream: pino.destination({ dest: 1, sync: false }) });
+  const app = buildApp({ config, compute: 'fargate', logStream: batchedStdout() });
   // Node's default (60 s) must not cut a request off before the keep-alive timeout does.
   app.server.headersTimeout = app.initialConfig.keepAliveTimeout! + 1_000;
 

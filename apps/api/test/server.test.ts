@@ -67,6 +67,8 @@ describe('dist/server.js (Fargate mode)', () => {
     answers.forEach((a) => expect(json(a.body)).toEqual({ sleptMs: 1500 }));
     answers.forEach((a) => expect(a.headers.connection).toEqual(['close']));
     expect(await server.exited).toBe(0);
+    // Every answered request has its log line: the last ones, written as the drain ends, are flushed at exit.
+    expect(server.output().match(/"url":"\/work\?ms=1500".*"request completed"/g)).toHaveLength(10);
     // It waited for the work, and not for the 25 s grace period.
     expect(Date.now() - signalledAt).toBeLessThan(5000);
     agent.destroy();
