@@ -3,7 +3,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { IMAGE_NODE_VERSION, nodeBinary, nodeVersion } from './node-binaries';
-import { API_DIST, CACHE, PEERS } from './paths';
+import { API_DIST, CACHE } from './paths';
 import { median, pairedRatios, type Row } from './stats';
 
 // Loads the handler and answers one event, as the first invocation of a fresh execution environment does.
@@ -30,7 +30,7 @@ function timeColdStart(node: string, handlerFile: string, event: string, compile
 export async function measureColdInit(rounds: number): Promise<Row[]> {
   const event = JSON.stringify(toLambdaEvent('alb', { method: 'GET', path: '/hello', query: 'name=cold' }));
   const bundle = join(API_DIST, 'lambda.js');
-  const trivial = join(PEERS, 'trivial-handler.js');
+  const trivial = require.resolve('@switchyard/lambda-local/trivial-handler');
   const rows: Row[] = [];
   // As in the image: a compile cache filled by one invocation (docker/prime-compile-cache.cjs).
   const compileCache = join(CACHE, 'compile-cache');

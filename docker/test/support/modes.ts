@@ -6,9 +6,10 @@ const environment = (variables: Record<string, string>) =>
   Object.entries(variables).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
 
 /** The image as the ECS task definition runs it: the contract's entrypoint, a published port, read-only. */
-export async function startFargateMode(): Promise<{ container: Container; baseUrl: string }> {
+export async function startFargateMode(extraOptions: string[] = []): Promise<{ container: Container; baseUrl: string }> {
   const container = await runContainer({
     options: [
+      ...extraOptions,
       '--publish',
       `127.0.0.1::${CONTAINER_PORT}`,
       '--entrypoint',
@@ -26,10 +27,15 @@ export async function startFargateMode(): Promise<{ container: Container; baseUr
  * The image as Lambda runs it: the contract's entrypoint and command, the variables Lambda sets
  * (LAMBDA_TASK_ROOT included, which Lambda points at /var/task), and the Runtime API to poll.
  */
-export async function startLambdaMode(runtimeApi: RuntimeApi, command: string[] = LAMBDA_IMAGE_CONFIG.command): Promise<Container> {
+export async function startLambdaMode(
+  runtimeApi: RuntimeApi,
+  command: string[] = LAMBDA_IMAGE_CONFIG.command,
+  extraOptions: string[] = [],
+): Promise<Container> {
   const functionName = 'switchyard-container-test';
   return runContainer({
     options: [
+      ...extraOptions,
       // The runtime reaches the Runtime API on the host's loopback, as it would reach Lambda's on its own.
       '--network',
       'host',

@@ -54,7 +54,12 @@ export async function runContainer({ options = [], command = [] }: RunOptions = 
   let exitCode: Promise<number> | undefined;
   return {
     name,
-    logs: () => podman('logs', name).catch((err: Error) => err.message),
+    // podman logs writes what the container wrote to stderr on its own stderr.
+    logs: () =>
+      execFileAsync('podman', ['logs', name], { maxBuffer: 64 * 1024 * 1024 }).then(
+        ({ stdout, stderr }) => `${stdout}${stderr}`,
+        (err: Error) => err.message,
+      ),
     signal: async (signal) => void (await podman('kill', '--signal', signal, name)),
     exited: () => (exitCode ??= podman('wait', name).then(Number)),
     exec: (...cmd) => podman('exec', name, ...cmd),

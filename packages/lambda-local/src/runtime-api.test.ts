@@ -30,6 +30,8 @@ describe('Runtime API emulator', () => {
   afterEach(() => api.close());
 
   test('hands a queued event to the next poll and resolves with the posted response', async () => {
+    expect(api.firstPollAt).toBeUndefined();
+    const before = performance.now();
     const answered = api.invoke({ path: '/hello' });
     const { id, headers, event } = await runtime.next();
     expect(event).toEqual({ path: '/hello' });
@@ -40,6 +42,7 @@ describe('Runtime API emulator', () => {
     expect(accepted.status).toBe(202);
     await expect(answered).resolves.toEqual({ statusCode: 200 });
     expect(api.polls).toBe(1);
+    expect(api.firstPollAt).toBeGreaterThanOrEqual(before);
   });
 
   test('a runtime that polls before any event waits for one', async () => {

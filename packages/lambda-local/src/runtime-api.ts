@@ -21,6 +21,8 @@ export interface RuntimeApi {
   readonly initError: Promise<FunctionError>;
   /** How many times the runtime has asked for work; tells a runtime that is up from one that is not. */
   readonly polls: number;
+  /** When the runtime first asked for work (performance.now()): it has started and loaded the handler. */
+  readonly firstPollAt: number | undefined;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startRuntimeApi(options: RuntimeApiOptions = {}): Promise<
   const waitingRuntimes: ServerResponse[] = [];
   const inFlight = new Map<string, Invocation>();
   let polls = 0;
+  let firstPollAt: number | undefined;
   let reportInitError!: (error: FunctionError) => void;
   const initError = new Promise<FunctionError>((resolve) => (reportInitError = resolve));
   let failedInit: FunctionError | undefined;
@@ -121,6 +124,7 @@ export async function startRuntimeApi(options: RuntimeApiOptions = {}): Promise<
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
       polls += 1;
+      firstPollAt ??= performance.now();
       const next = queued.shift();
       if (next) return dispatch(res, next);
       waitingRuntimes.push(res);
@@ -201,6 +205,9 @@ export async function startRuntimeApi(options: RuntimeApiOptions = {}): Promise<
     invoke,
     handler: (event, context) => invoke(event, context.getRemainingTimeInMillis()),
     initError,
+    get firstPollAt() {
+      return firstPollAt;
+    },
     get polls() {
       return polls;
     },
