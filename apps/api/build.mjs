@@ -18,7 +18,8 @@ const withoutYaml = {
 };
 
 const options = {
-  entryPoints: { lambda: 'src/lambda.ts', server: 'src/server.ts', local: 'src/local.ts' },
+  // lambda.js is a small loader that runs lambda-app.js (the app) with V8's code cache; see lambda-loader.ts.
+  entryPoints: { lambda: 'src/lambda-loader.ts', 'lambda-app': 'src/lambda.ts', server: 'src/server.ts', local: 'src/local.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

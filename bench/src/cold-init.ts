@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { IMAGE_NODE_VERSION, nodeBinary, nodeVersion } from './node-binaries';
-import { API_DIST, CACHE } from './paths';
+import { API_DIST, CACHE, PRIME_SCRIPT } from './paths';
 import { median, pairedRatios, type Row } from './stats';
 
 // Loads the handler and answers one event, as the first invocation of a fresh execution environment does.
@@ -32,16 +32,23 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
   const bundle = join(API_DIST, 'lambda.js');
   const trivial = require.resolve('@switchyard/lambda-local/trivial-handler');
   const rows: Row[] = [];
-  // As in the image: a compile cache filled by one invocation (docker/prime-compile-cache.cjs).
+  // As in the image: a compile cache filled by one invocation, and V8's code cache of the app made
+  // after one request (docker/prime-compile-cache.cjs), on a copy of the bundles so dist stays as built.
   const compileCache = join(CACHE, 'compile-cache');
+  const shippedDir = join(CACHE, 'shipped');
   rmSync(compileCache, { recursive: true, force: true });
+  rmSync(shippedDir, { recursive: true, force: true });
+  mkdirSync(shippedDir, { recursive: true });
+  for (const file of ['lambda.js', 'lambda-app.js']) copyFileSync(join(API_DIST, file), join(shippedDir, file));
   const imageNode = nodeBinary(IMAGE_NODE_VERSION);
+  execFileSync(imageNode, [PRIME_SCRIPT, 'code-cache', join(shippedDir, 'lambda.js')], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const shipped = join(shippedDir, 'lambda.js');
   const nodes = [
-    { label: `machine's Node ${nodeVersion(process.execPath)}`, binary: process.execPath, cache: undefined, goal: undefined },
-    { label: `image's Node v${IMAGE_NODE_VERSION}, no compile cache`, binary: imageNode, cache: undefined, goal: undefined },
-    { label: `image's Node v${IMAGE_NODE_VERSION}, compile cache (as shipped)`, binary: imageNode, cache: compileCache, goal: 1.6 },
+    { label: `machine's Node ${nodeVersion(process.execPath)}`, binary: process.execPath, bundle, cache: undefined, goal: undefined },
+    { label: `image's Node v${IMAGE_NODE_VERSION}, no caches`, binary: imageNode, bundle, cache: undefined, goal: undefined },
+    { label: `image's Node v${IMAGE_NODE_VERSION}, caches as shipped`, binary: imageNode, bundle: shipped, cache: compileCache, goal: 2 },
   ];
-  for (const { label, binary, cache, goal } of nodes) {
+  for (const { label, binary, bundle, cache, goal } of nodes) {
     const ours: number[] = [];
     const floor: number[] = [];
     // The first run reads the files from disk (and fills the compile cache where there is one).
@@ -63,8 +70,8 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
     );
   }
   rows.push({
-    metric: 'Lambda bundle size',
-    value: statSync(bundle).size / 1024 / 1024,
+    metric: 'Lambda bundle size (lambda-app.js)',
+    value: statSync(join(API_DIST, 'lambda-app.js')).size / 1024 / 1024,
     unit: 'MB',
     goal: { direction: 'at-most', target: 1 },
   });

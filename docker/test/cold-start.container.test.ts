@@ -3,7 +3,7 @@ import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { readLambdaResult } from '@switchyard/lambda-local/results';
 import { startRuntimeApi } from '@switchyard/lambda-local/runtime-api';
 import { startFargateMode, startLambdaMode } from './support/modes';
-import { eventually, type Container } from './support/podman';
+import { eventually, imageUnderTest, podman, READ_ONLY, type Container } from './support/podman';
 
 /*
  * Cold starts as Lambda runs the image: `podman run` of the Lambda entrypoint as a user other than
@@ -63,6 +63,27 @@ describe('the compile cache built into the image is read by whichever user runs 
     const { statusCode, logs } = await coldStart('bundle', ['--env', 'NODE_DEBUG_NATIVE=COMPILE_CACHE']);
     expect(statusCode).toBe(200);
     expect(logs).toMatch(/cache for \/app\/dist\/lambda\.js was accepted/);
+  });
+
+  test(`on Lambda, V8's code cache of the app is accepted, as uid ${LAMBDA_USER.split(':')[0]}`, async () => {
+    const script = "console.log(require('/app/dist/lambda.js').codeCache)";
+    const answer = await podman(
+      'run',
+      '--rm',
+      ...READ_ONLY,
+      '--user',
+      LAMBDA_USER,
+      '--network',
+      'none',
+      '--env',
+      'LOG_LEVEL=silent',
+      '--entrypoint',
+      'node',
+      imageUnderTest(),
+      '-e',
+      script,
+    );
+    expect(answer).toBe('accepted');
   });
 
   test('on Fargate, as the image user, for the server bundle', async () => {

@@ -34,7 +34,7 @@ describe('the image', () => {
   });
 
   test('holds the two bundles and the runtime client, and no sources or build tools', async () => {
-    expect(await inImage('ls /app/dist')).toBe('lambda.js\nserver.js');
+    expect(await inImage('ls /app/dist')).toBe('lambda-app.js\nlambda-app.js.cache\nlambda.js\nserver.js');
     expect((await inImage('ls /app/node_modules')).split('\n')).toContain('aws-lambda-ric');
     expect(await inImage('ls /app/node_modules | grep -cE "^(typescript|esbuild|jest|@swc|fastify)$" || true')).toBe('0');
     expect(await inImage('test -e /src || test -e /ric || echo none')).toBe('none');

@@ -38,8 +38,8 @@ const LOG_BATCH_BYTES = 4096;
  * batch: about an eighth of the server's whole cost per request. A synchronous write also holds
  * the server back when the log driver cannot keep up, rather than buffering without bound.
  */
-export function batchedStdout(): LogStream {
-  const destination = pino.destination({ dest: 1, sync: true, minLength: LOG_BATCH_BYTES });
+export function batchedStdout(fd = 1): LogStream {
+  const destination = pino.destination({ dest: fd, sync: true, minLength: LOG_BATCH_BYTES });
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     timer = undefined;
