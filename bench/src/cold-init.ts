@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { IMAGE_NODE_VERSION, nodeBinary, nodeVersion } from './node-binaries';
 import { API_DIST, CACHE, PRIME_SCRIPT } from './paths';
-import { median, pairedRatios, type Row } from './stats';
+import { median, pairedRatios, spreadNote, type Row } from './stats';
 
 // Loads the handler and answers one event, as the first invocation of a fresh execution environment does.
 const COLD_START = `
@@ -59,13 +59,14 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
       floor.push(await timeColdStart(binary, trivial, event, cache));
     }
     rows.push(
-      { metric: `Cold init, ${label}: bundle`, value: median(ours), unit: 'ms', note: `median of ${rounds}` },
-      { metric: `Cold init, ${label}: trivial handler`, value: median(floor), unit: 'ms' },
+      { metric: `Cold init, ${label}: bundle`, value: median(ours), unit: 'ms', note: spreadNote(ours, 'ms') },
+      { metric: `Cold init, ${label}: trivial handler`, value: median(floor), unit: 'ms', note: spreadNote(floor, 'ms') },
       {
         metric: `Cold init, ${label}: bundle / trivial`,
         value: median(pairedRatios(ours, floor)),
         unit: '×',
         ...(goal ? { goal: { direction: 'at-most' as const, target: goal } } : {}),
+        note: spreadNote(pairedRatios(ours, floor), '×'),
       },
     );
   }
