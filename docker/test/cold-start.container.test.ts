@@ -144,3 +144,40 @@ describe(`cold starts as Lambda runs the image (${PAIRS} interleaved rounds)`, (
     process.stdout.write(`\ncold starts as uid ${LAMBDA_USER}, read-only root, /tmp writable:\n${markdownTable(rows)}\n`);
   }, 600_000);
 });
+
+describe(`Fargate starts, with and without Node's compile cache (${PAIRS} interleaved rounds)`, () => {
+  /** From `podman run` of the task's command, as uid 1000, to the first 200 from /ready (polled every 5 ms). */
+  async function fargateStart(options: string[]): Promise<number> {
+    const started = performance.now();
+    const { container } = await startFargateMode(options, 5);
+    const ms = performance.now() - started;
+    await container.remove();
+    return ms;
+  }
+
+  test('every start serves; the figures are printed', async () => {
+    const cached: number[] = [];
+    const uncached: number[] = [];
+    await fargateStart([]);
+    for (let round = 0; round < PAIRS; round++) {
+      const pair = [() => fargateStart([]), () => fargateStart(['--env', 'NODE_DISABLE_COMPILE_CACHE=1'])] as const;
+      const [first, second] = round % 2 ? [pair[1], pair[0]] : [pair[0], pair[1]];
+      const a = await first();
+      const b = await second();
+      cached.push(round % 2 ? b : a);
+      uncached.push(round % 2 ? a : b);
+    }
+    const rows: Row[] = [
+      { metric: 'podman run → /ready: compile cache on', value: median(cached), unit: 'ms', note: spreadNote(cached, 'ms') },
+      { metric: 'podman run → /ready: compile cache off', value: median(uncached), unit: 'ms', note: spreadNote(uncached, 'ms') },
+      {
+        metric: 'compile cache off / on',
+        value: median(pairedRatios(uncached, cached)),
+        unit: '×',
+        note: spreadNote(pairedRatios(uncached, cached), '×'),
+      },
+    ];
+    expect(cached).toHaveLength(PAIRS);
+    process.stdout.write(`\nFargate starts as uid 1000, read-only root:\n${markdownTable(rows)}\n`);
+  }, 600_000);
+});

@@ -6,7 +6,7 @@ const environment = (variables: Record<string, string>) =>
   Object.entries(variables).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
 
 /** The image as the ECS task definition runs it: the contract's entrypoint, a published port, read-only. */
-export async function startFargateMode(extraOptions: string[] = []): Promise<{ container: Container; baseUrl: string }> {
+export async function startFargateMode(extraOptions: string[] = [], readyPollMs = 200): Promise<{ container: Container; baseUrl: string }> {
   const container = await runContainer({
     options: [
       ...extraOptions,
@@ -19,7 +19,7 @@ export async function startFargateMode(extraOptions: string[] = []): Promise<{ c
     command: FARGATE_ENTRYPOINT.command,
   });
   const baseUrl = await publishedUrl(container, CONTAINER_PORT);
-  await eventually(async () => (await fetch(`${baseUrl}/ready`)).ok, 'readiness', container);
+  await eventually(async () => (await fetch(`${baseUrl}/ready`)).ok, 'readiness', container, 30_000, readyPollMs);
   return { container, baseUrl };
 }
 

@@ -74,11 +74,17 @@ export async function publishedUrl(container: Container, containerPort: number):
 }
 
 /** Polls until `check` passes, so a test waits for a container to be ready rather than for a fixed time. */
-export async function eventually(check: () => Promise<boolean>, what: string, container: Container, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  container: Container,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`${container.name}: ${what} did not happen within ${timeoutMs} ms. Its output:\n${await container.logs()}`);
 }
