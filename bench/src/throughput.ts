@@ -49,10 +49,12 @@ const NAMES: Record<Target, string> = {
  * it counts what the server did, not how long it waited for a core.
  */
 export async function measureThroughput(rounds: number, options: LoadOptions = LOAD, warmupSeconds = 3): Promise<Row[]> {
-  const figures = { switchyard: [], switchyardLoggerOff: [], rawHttp: [], express: [] } as Record<Target, number[]>;
-  const cpu = { switchyard: [], switchyardLoggerOff: [], rawHttp: [], express: [] } as Record<Target, number[]>;
+  const targets = Object.keys(TARGETS) as Target[];
+  const perTarget = () => Object.fromEntries(targets.map((target) => [target, [] as number[]])) as Record<Target, number[]>;
+  const figures = perTarget();
+  const cpu = perTarget();
   for (let round = 1; round <= rounds; round++) {
-    for (const target of Object.keys(TARGETS) as Target[]) {
+    for (const target of targets) {
       let server: ServerUnderLoad | undefined;
       try {
         server = await TARGETS[target]();
@@ -75,7 +77,6 @@ export async function measureThroughput(rounds: number, options: LoadOptions = L
   }
   const ratios = (a: Target, b: Target) => pairedRatios(figures[a], figures[b]);
   const loadNote = `${options.connections} connections, pipelining ${options.pipelining}, ${options.durationSeconds} s`;
-  const targets = Object.keys(TARGETS) as Target[];
   return [
     ...targets.map((target, i) => ({
       metric: `HTTP: ${NAMES[target]}, req/s`,
