@@ -20,7 +20,9 @@ export const FRAMEWORK_AND_CLOUD_IMPORTS = [
 ];
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/cdktf.out/**', '**/.turbo/**'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/cdktf.out/**', '**/.turbo/**', '**/.cache/**', 'cost/artifacts/**'],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
