@@ -18,6 +18,7 @@ describe('ServiceStack', () => {
         'ecs_service_name',
         'fargate_standby_active',
         'lambda_function_name',
+        'load_balancer_arn_suffix',
         'running_image_uri',
         'service_url',
         'traffic_weights',

@@ -178,6 +178,7 @@ export class ServiceStack extends TerraformStack {
       lambdaFunctionName: lambda.functionName,
       ecsClusterName: cluster.name,
       ecsServiceName: fargate.serviceName,
+      loadBalancerArnSuffix: alb.arnSuffix,
       activeCompute: traffic.activeCompute,
       lambdaWeight: traffic.lambdaWeight,
       fargateWeight: traffic.fargateWeight,

@@ -9,6 +9,8 @@ export interface StackOutputValues {
   readonly lambdaFunctionName: string;
   readonly ecsClusterName: string;
   readonly ecsServiceName: string;
+  /** "app/<name>/<id>": the ALB's LoadBalancer dimension in CloudWatch. */
+  readonly loadBalancerArnSuffix: string;
   /** "lambda", "fargate" or "split". */
   readonly activeCompute: string;
   readonly lambdaWeight: number;
@@ -18,7 +20,7 @@ export interface StackOutputValues {
 
 /**
  * Every output of a service stack, in one place. Their names are read by people and by `pnpm flip`
- * (src/flip/plan-flip.ts reads traffic_weights), so renaming one is a breaking change.
+ * (src/flip/plan-flip.ts reads traffic_weights, and pnpm cost --from-stack reads the names it queries metrics by), so renaming one is a breaking change.
  */
 export function declareStackOutputs(stack: Construct, values: StackOutputValues): void {
   new TerraformOutput(stack, 'service_url', { value: values.serviceUrl, description: 'The one URL, whichever compute serves it' });
@@ -27,6 +29,10 @@ export function declareStackOutputs(stack: Construct, values: StackOutputValues)
   new TerraformOutput(stack, 'lambda_function_name', { value: values.lambdaFunctionName });
   new TerraformOutput(stack, 'ecs_cluster_name', { value: values.ecsClusterName });
   new TerraformOutput(stack, 'ecs_service_name', { value: values.ecsServiceName });
+  new TerraformOutput(stack, 'load_balancer_arn_suffix', {
+    value: values.loadBalancerArnSuffix,
+    description: "The ALB's LoadBalancer dimension in CloudWatch, read by pnpm cost --from-stack",
+  });
   new TerraformOutput(stack, 'active_compute', { value: values.activeCompute, description: 'lambda, fargate, or split (a canary)' });
   new TerraformOutput(stack, 'traffic_weights', {
     value: { lambda: values.lambdaWeight, fargate: values.fargateWeight },
