@@ -17,9 +17,28 @@ const withoutYaml = {
   },
 };
 
+// The job runtime is a bundle of its own, loaded on first use (src/jobs/lazy-runtime.ts): the
+// other bundles require it from beside themselves instead of carrying it.
+const jobsRuntimeApart = {
+  name: 'jobs-runtime-apart',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\/jobs-runtime$/ }, (args) =>
+      args.importer.endsWith('lazy-runtime.ts') ? { path: './jobs-runtime.js', external: true } : undefined,
+    );
+  },
+};
+
 const options = {
   // lambda.js is a small loader that runs lambda-app.js (the app) with V8's code cache; see lambda-loader.ts.
-  entryPoints: { lambda: 'src/lambda-loader.ts', 'lambda-app': 'src/lambda.ts', server: 'src/server.ts', local: 'src/local.ts' },
+  entryPoints: {
+    lambda: 'src/lambda-loader.ts',
+    'lambda-app': 'src/lambda.ts',
+    server: 'src/server.ts',
+    local: 'src/local.ts',
+    job: 'src/job.ts',
+    'local-invoke': 'src/local-invoke.ts',
+    'jobs-runtime': 'src/jobs/jobs-runtime.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -32,7 +51,7 @@ const options = {
   // closures made per request included, which cost a tenth of the server's CPU under load.
   // Logs report an error's name instead (logging.ts), and plugins are registered by explicit name.
   minify: true,
-  plugins: [withoutYaml],
+  plugins: [withoutYaml, jobsRuntimeApart],
   logLevel: 'info',
 };
 

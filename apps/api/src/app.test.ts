@@ -115,7 +115,20 @@ describe('buildApp', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/', '/capitalize', '/goodbye', '/health', '/hello', '/lowercase', '/ready', '/uppercase', '/users', '/work'].sort(),
+      [
+        '/',
+        '/capitalize',
+        '/goodbye',
+        '/health',
+        '/hello',
+        '/jobs',
+        '/jobs/{id}',
+        '/lowercase',
+        '/ready',
+        '/uppercase',
+        '/users',
+        '/work',
+      ].sort(),
     );
     expect(doc.paths['/users'].post.requestBody.content['application/json'].schema.required).toEqual(['email']);
   });

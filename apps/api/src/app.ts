@@ -10,7 +10,11 @@ import { openapi } from './plugins/openapi';
 import { requestIdHeader } from './plugins/request-id-header';
 import { unreadBody } from './plugins/unread-body';
 import { requestIdFor } from './request-id';
+import type { JobsConfig } from './jobs/jobs-config';
+import type { JobsRuntime } from './jobs/jobs-runtime';
+import { lazyJobsRuntime } from './jobs/lazy-runtime';
 import { greetingRoutes } from './routes/greetings';
+import { jobRoutes } from './routes/jobs';
 import { healthRoutes } from './routes/health';
 import { rootRoute, type Compute } from './routes/root';
 import { transformRoutes } from './routes/transforms';
@@ -26,6 +30,15 @@ export interface AppOptions {
   compute: Compute;
   /** Where log lines go. @default stdout, synchronously */
   logStream?: LogStream;
+  /** The job table and where jobs run (jobs-config.ts). @default none: the job routes answer 503 */
+  jobs?: JobsConfig;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The job runtime, loaded on first use; absent when the app was built without a jobs configuration. */
+    jobs?: () => JobsRuntime;
+  }
 }
 
 function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServerOptions {
@@ -61,6 +74,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   void app.register(transformRoutes);
   void app.register(userRoutes);
   void app.register(workRoute);
+  const jobs = options.jobs ? lazyJobsRuntime(options.jobs, app.log) : undefined;
+  if (jobs) {
+    app.decorate('jobs', jobs.get);
+    // Jobs running in this process finish within the drain if they can; the rest record that they were interrupted.
+    app.addHook('onClose', async () => jobs.loaded()?.launcher.drain());
+  }
+  void app.register(jobRoutes, { compute: options.compute, ...(jobs ? { jobs: jobs.get } : {}) });
   void app.register(healthRoutes);
 
   return app;

@@ -39,3 +39,12 @@ export const KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html
  */
 export const ROUTING_SETTLE_SECONDS = 30;
+
+/** A job expected to run longer than this goes to a one-off Fargate task, unless JOB_INLINE_MAX_MS says otherwise. */
+export const DEFAULT_JOB_INLINE_MAX_MS = 10_000;
+/** An inline job on Lambda runs in one invocation, so it must end well within the function's timeout. */
+export const MAX_JOB_INLINE_MS = (LAMBDA_TIMEOUT_SECONDS - 5) * 1000;
+/** Past its expected run time, a job in the API's process or an invocation has this long before it reads as TIMED_OUT. */
+export const INLINE_JOB_DEADLINE_SLACK_MS = 60_000;
+/** A one-off task first has to be placed, pull the image and start: up to a few minutes on Fargate. */
+export const TASK_JOB_DEADLINE_SLACK_MS = 10 * 60_000;
