@@ -1,12 +1,14 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { loadJobsConfig } from './jobs/jobs-config';
 import { batchedStdout } from './logging';
 
 /** Fargate entry: a plain HTTP server with a graceful drain on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = buildApp({ config, compute: 'fargate', logStream: batchedStdout() });
+  const jobs = loadJobsConfig(process.env);
+  const app = buildApp({ config, compute: 'fargate', logStream: batchedStdout(), ...(jobs ? { jobs } : {}) });
   // Node's default (60 s) must not cut a request off before the keep-alive timeout does.
   app.server.headersTimeout = app.initialConfig.keepAliveTimeout! + 1_000;
 
@@ -20,6 +22,10 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.host, port: config.port });
+
+  // Started by the local runner (pnpm start) with an IPC channel: when the runner goes, even killed
+  // outright, the channel closes and the server drains and exits rather than living on. ECS opens no channel.
+  if (process.send) process.once('disconnect', () => process.emit('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -11,8 +11,13 @@ describe('dist/local.js (pnpm start)', () => {
   afterEach(() => stop(local));
 
   test('serves both computes side by side, with the same answers, and stops on Ctrl-C', async () => {
-    const [fargatePort, lambdaPort] = [await freePort(), await freePort()];
-    local = run('local.js', { PORT: String(fargatePort), LAMBDA_PORT: String(lambdaPort), HOST: '127.0.0.1' });
+    const [fargatePort, lambdaPort, tablePort] = [await freePort(), await freePort(), await freePort()];
+    local = run('local.js', {
+      PORT: String(fargatePort),
+      LAMBDA_PORT: String(lambdaPort),
+      LOCAL_TABLE_PORT: String(tablePort),
+      HOST: '127.0.0.1',
+    });
     await local.waitFor(/Lambda mode .*http:\/\/127\.0\.0\.1:\d+/);
     await local.waitFor(/Server listening at/);
     expect(local.output()).toContain(`curl 'http://127.0.0.1:${lambdaPort}/hello?name=Ada'`);
@@ -52,7 +57,9 @@ describe('`pnpm start` through turbo', () => {
 
   test('turbo passes every documented variable to start and dev (turbo drops the ones it is not told of)', () => {
     const variables = documentedVariables();
-    expect(variables).toEqual(expect.arrayContaining(['PORT', 'LAMBDA_PORT', 'HOST', 'LOG_LEVEL']));
+    expect(variables).toEqual(
+      expect.arrayContaining(['PORT', 'LAMBDA_PORT', 'LOCAL_TABLE_PORT', 'HOST', 'LOG_LEVEL', 'JOB_INLINE_MAX_MS']),
+    );
     const dry = JSON.parse(
       execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), ['run', 'start', 'dev', '--filter=@switchyard/api', '--dry=json'], {
         cwd: REPO_ROOT,
@@ -72,8 +79,13 @@ describe('`pnpm start` through turbo', () => {
   afterEach(() => stop(start));
 
   test('PORT and LAMBDA_PORT reach the service, which prints the configuration it uses', async () => {
-    const [fargatePort, lambdaPort] = [await freePort(), await freePort()];
-    start = runCommand('pnpm', ['start'], { PORT: String(fargatePort), LAMBDA_PORT: String(lambdaPort), LOG_LEVEL: 'warn' }, REPO_ROOT);
+    const [fargatePort, lambdaPort, tablePort] = [await freePort(), await freePort(), await freePort()];
+    start = runCommand(
+      'pnpm',
+      ['start'],
+      { PORT: String(fargatePort), LAMBDA_PORT: String(lambdaPort), LOCAL_TABLE_PORT: String(tablePort), LOG_LEVEL: 'warn' },
+      REPO_ROOT,
+    );
     await start.waitFor(new RegExp(`configuration: PORT=${fargatePort} LAMBDA_PORT=${lambdaPort} .*LOG_LEVEL=warn`), 120_000);
     await start.waitFor(/Lambda mode .*http:\/\/127\.0\.0\.1:\d+/, 60_000);
     await eventually(() => send(`http://127.0.0.1:${fargatePort}`, { method: 'GET', path: '/health' }));

@@ -26,26 +26,23 @@ function portOpen(port: number): Promise<boolean> {
  */
 export async function startLocalTable({ port, path }: { port: number; path?: string }): Promise<LocalTable> {
   const cli = require.resolve('dynalite/cli.js');
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--createTableMs',
-      '0',
-      '--deleteTableMs',
-      '0',
-      '--updateTableMs',
-      '0',
-      ...(path ? ['--path', path] : []),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  // dynalite's own CLI, run so that it exits when its parent does (its stdin, a pipe from the parent,
+  // closes): a parent killed outright must not leave it holding the port and the LevelDB lock.
+  const launcher = `process.stdin.on('close', () => process.exit(0)); process.stdin.resume(); process.argv.splice(1, 0, 'dynalite'); require(${JSON.stringify(cli)});`;
+  const args = [
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--createTableMs',
+    '0',
+    '--deleteTableMs',
+    '0',
+    '--updateTableMs',
+    '0',
+    ...(path ? ['--path', path] : []),
+  ];
+  const child = spawn(process.execPath, ['-e', launcher, '--', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

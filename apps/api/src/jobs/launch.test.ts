@@ -73,17 +73,15 @@ describe('launching a job where its record says', () => {
   });
 
   test("a long job: RunTask of the job task definition, in the service's subnets and security group, running dist/job.js <id>", async () => {
-    ecs
-      .on(RunTaskCommand)
-      .resolves({
-        tasks: [
-          {
-            taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/switchyard-prod/0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-            lastStatus: 'PROVISIONING',
-          },
-        ],
-        failures: [],
-      });
+    ecs.on(RunTaskCommand).resolves({
+      tasks: [
+        {
+          taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/switchyard-prod/0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+          lastStatus: 'PROVISIONING',
+        },
+      ],
+      failures: [],
+    });
     const record = await queued('fargate-task');
     await createJobLauncher(config, store, log).launch(record);
     const [call] = ecs.commandCalls(RunTaskCommand);

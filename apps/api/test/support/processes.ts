@@ -15,7 +15,12 @@ export interface RunningProcess {
 }
 
 export function run(script: string, env: NodeJS.ProcessEnv): RunningProcess {
-  return runCommand(process.execPath, [join(DIST, script)], env);
+  return runScript(script, [], env);
+}
+
+/** `node dist/<script> ...args`. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
+  return runCommand(process.execPath, [join(DIST, script), ...args], env);
 }
 
 /** Any command, such as `pnpm start`, watched the same way. */
@@ -77,13 +82,29 @@ export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<RunningP
   return { ...server, baseUrl: baseUrl as string };
 }
 
+/**
+ * Stops a process and everything it started: Ctrl-C (SIGINT) to its process group first, which turbo
+ * passes on to the tasks it runs in groups of their own; after 10 s, SIGKILL to the group.
+ */
 export async function stop(proc: RunningProcess | undefined): Promise<void> {
   if (!proc?.child.pid) return;
-  try {
-    process.kill(-proc.child.pid, 'SIGKILL');
-  } catch {
-    // The group has already gone.
-  }
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-proc.child.pid!, signal);
+    } catch {
+      // The group has already gone.
+    }
+  };
+  signalGroup('SIGINT');
+  let timer: NodeJS.Timeout | undefined;
+  const forced = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      signalGroup('SIGKILL');
+      resolve();
+    }, 10_000);
+  });
+  await Promise.race([proc.exited, forced]);
+  clearTimeout(timer);
   await proc.exited;
 }
 
