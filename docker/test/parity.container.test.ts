@@ -51,7 +51,8 @@ describe('the same image answers alike in Fargate mode and in Lambda mode', () =
     }
   });
 
-  describe.each(PARITY_CASES)('$name', ({ request, expectedStatus, repeatsKeys }) => {
+  // The image runs here without a job table; the job cases run in the api tier, which starts one.
+  describe.each(PARITY_CASES.filter((c) => !c.needsJobs))('$name', ({ request, expectedStatus, repeatsKeys }) => {
     let fromFargate: ReturnType<typeof comparable>;
     beforeAll(async () => {
       fromFargate = comparable(await send(fargate.baseUrl, request), request.path);

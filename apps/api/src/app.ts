@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
 import { lazySchemaCompilers } from './lazy-schema-compilers';
-import { loggerOptions, RequestLogController, type LogStream } from './logging';
+import { loggerOptions, type LogStream } from './logging';
+import { RequestLogController } from './request-log-controller';
 import { drain } from './plugins/drain';
 import { errorEnvelope } from './plugins/error-envelope';
 import { openapi } from './plugins/openapi';

@@ -1,5 +1,5 @@
 import { loadJobsConfig } from './jobs/jobs-config';
-import { createJobsRuntime } from './jobs/jobs-runtime';
+import { lazyJobsRuntime } from './jobs/lazy-runtime';
 import { executeJob } from './jobs/runner';
 import pino from 'pino';
 import { loggerOptions } from './logging';
@@ -23,7 +23,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = pino(loggerOptions(config.logLevel, 'fargate') as pino.LoggerOptions).child({ jobId: id });
-  const { store } = createJobsRuntime(jobs, log);
+  // The job runtime bundle (dist/jobs-runtime.js) is the one the API loads too: one copy in the image.
+  const { store } = lazyJobsRuntime(jobs, log).get();
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.once(signal, () => {

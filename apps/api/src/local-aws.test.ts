@@ -64,12 +64,12 @@ describe('the local stand-ins for Lambda Invoke and ECS RunTask, through the rea
       new RunTaskCommand({
         cluster: 'local',
         taskDefinition: 'job',
-        overrides: { containerOverrides: [{ name: 'api', command: ['node', 'dist/job.js', 'j2'] }] },
+        overrides: { containerOverrides: [{ name: 'api', command: ['dist/job.js', 'j2'] }] },
       }),
     );
     expect(answer.failures).toEqual([]);
     expect(answer.tasks?.[0]?.taskArn).toMatch(/^arn:aws:ecs:local:000000000000:task\/local\/\d+$/);
-    expect(await outputOf(started.at(-1)!)).toBe('node dist/job.js j2');
+    expect(await outputOf(started.at(-1)!)).toBe('dist/job.js j2');
     const bare = ecs.send(new RunTaskCommand({ cluster: 'local', taskDefinition: 'job' }));
     await expect(bare).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });

@@ -67,8 +67,8 @@ async function startJobParts(): Promise<NodeJS.ProcessEnv> {
   aws = createLocalAws({
     invoke: (functionName, payload) =>
       nodeProcess(join(__dirname, 'local-invoke.js'), [functionName], { SWITCHYARD_INVOKE_PAYLOAD: payload }),
-    runTask: ([program, script, ...args]) =>
-      nodeProcess(program === 'node' && script ? join(__dirname, '..', script) : String(program), args, {}),
+    // The image's entrypoint is node: a task's command starts with the script (dist/job.js <id>).
+    runTask: ([script, ...args]) => nodeProcess(join(__dirname, '..', String(script)), args, {}),
   });
   await new Promise<void>((resolve) => aws!.server.listen(0, '127.0.0.1', resolve));
   const awsEndpoint = `http://127.0.0.1:${(aws.server.address() as AddressInfo).port}`;

@@ -3,21 +3,33 @@ import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import { readLambdaResult } from '@switchyard/lambda-local/results';
 import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { send } from '@switchyard/lambda-local/http-client';
 import { comparable, PARITY_CASES } from '@switchyard/lambda-local/parity-cases';
+import { startTestTable, type TestTable } from '../src/jobs/test-table';
 import { DIST, startServer, stop, type RunningProcess } from './support/processes';
 
 describe('parity: the native server and the Lambda handler answer alike', () => {
   let server: (RunningProcess & { baseUrl: string }) | undefined;
   let handler: LambdaHttpHandler;
+  let table: TestTable | undefined;
 
   beforeAll(async () => {
-    process.env.LOG_LEVEL = 'silent';
+    // One job table for both computes, as in AWS.
+    table = await startTestTable();
+    // The app's bundle runs through vm.Script in Node's own context (lambda-loader.ts), where `process`
+    // is Node's; what it requires (the job runtime) goes through Jest, with the test file's `process`.
+    // Both get the environment.
+    for (const env of [process.env, runInThisContext('process.env') as NodeJS.ProcessEnv])
+      Object.assign(env, table.env, { LOG_LEVEL: 'silent', AWS_EC2_METADATA_DISABLED: 'true' });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     handler = (require(join(DIST, 'lambda.js')) as { handler: LambdaHttpHandler }).handler;
-    server = await startServer();
+    server = await startServer(table.env);
   }, 30_000);
-  afterAll(() => stop(server));
+  afterAll(async () => {
+    await stop(server);
+    await table?.stop();
+  });
 
   describe.each(PARITY_CASES)('$name', ({ request, expectedStatus, repeatsKeys }) => {
     let native: ReturnType<typeof comparable>;

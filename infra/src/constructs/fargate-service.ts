@@ -6,7 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { ECS_STOP_TIMEOUT_SECONDS, ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
-import { DataResource, type ITerraformDependable } from 'cdktf';
+import { DataResource, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 import { FARGATE_ENTRYPOINT, IMAGE_USER, serviceEnvironment } from '../image-contract';
@@ -33,6 +33,12 @@ export interface FargateServiceProps {
   readonly targetGroupArn: string;
   readonly logRetentionDays: number;
   /**
+   * Added to the container's environment (the same on both computes, image-contract.ts). Read when
+   * the stack is synthesized, so it may name resources made after the service: the job task
+   * definition runs in this service's security group. @default none
+   */
+  readonly environment?: () => Record<string, string>;
+  /**
    * ECS refuses tasks for a target group no listener uses ("does not have an associated load
    * balancer"); pass the listeners that attach it, and the image push.
    */
@@ -56,6 +62,10 @@ export interface FargateServiceProps {
  */
 export class FargateService extends Construct {
   readonly serviceName: string;
+  /** The tasks' security group: the ALB's requests only, HTTPS out. */
+  readonly securityGroupId: string;
+  /** The app's role in the tasks, for the policies of what the app does (jobs). */
+  readonly taskRoleId: string;
   /** Depend on this to act only once the tasks are healthy in the target group. */
   readonly ready: ITerraformDependable;
 
@@ -112,10 +122,7 @@ export class FargateService extends Construct {
       linuxParameters: { initProcessEnabled: true },
       stopTimeout: ECS_STOP_TIMEOUT_SECONDS,
       portMappings: [{ containerPort: props.containerPort, protocol: 'tcp' }],
-      environment: Object.entries(serviceEnvironment({ PORT: String(props.containerPort), HOST: '0.0.0.0' })).map(([name, value]) => ({
-        name,
-        value,
-      })),
+      environment: [] as { name: string; value: string }[],
       // The read-only root needs somewhere writable for Node's scratch files. The image declares
       // VOLUME /tmp, so ECS gives this volume the image's mode (1777), not root's 0755.
       mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
@@ -147,7 +154,13 @@ export class FargateService extends Construct {
       executionRoleArn: roles.executionRoleArn,
       taskRoleArn: roles.taskRoleArn,
       volume: [{ name: 'tmp' }],
-      containerDefinitions: JSON.stringify([container]),
+      // Read at synth: the environment may name resources made after the service (see props.environment).
+      containerDefinitions: Lazy.stringValue({
+        produce: () => {
+          const environment = serviceEnvironment({ ...props.environment?.(), PORT: String(props.containerPort), HOST: '0.0.0.0' });
+          return JSON.stringify([{ ...container, environment: Object.entries(environment).map(([name, value]) => ({ name, value })) }]);
+        },
+      }),
     });
 
     // Application Auto Scaling owns the desired count (it scales the service; a task set at 100%
@@ -207,6 +220,8 @@ export class FargateService extends Construct {
     ]);
 
     this.serviceName = service.name;
+    this.securityGroupId = securityGroup.id;
+    this.taskRoleId = roles.taskRoleId;
     this.ready = drainGate;
   }
 }

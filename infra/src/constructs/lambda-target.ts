@@ -3,11 +3,12 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
 import { toAlbEvent } from '@switchyard/lambda-local/events';
-import type { ITerraformDependable } from 'cdktf';
+import { Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 import { LAMBDA_IMAGE_CONFIG, serviceEnvironment } from '../image-contract';
@@ -22,6 +23,11 @@ export interface LambdaTargetProps {
   readonly reservedConcurrency?: number;
   readonly targetGroupArn: string;
   readonly logRetentionDays: number;
+  /**
+   * Added to the function's environment (the same on both computes, image-contract.ts). Read when
+   * the stack is synthesized, so it may name resources made after the function. @default none
+   */
+  readonly environment?: () => Record<string, string>;
   /** 1 while Lambda gets traffic, else 0: the function is invoked once whenever that turns 1. */
   readonly servingCount: number;
   /** Resources that must exist first (the image push). */
@@ -37,6 +43,8 @@ export const WARM_UP_EVENT = toAlbEvent(
 /** The Lambda side: the function from the shared image, its logs and role, registered with the ALB. */
 export class LambdaTarget extends Construct {
   readonly functionName: string;
+  /** The function's role, for the policies of what the app does (jobs). */
+  readonly roleId: string;
   /**
    * Depend on this to act only once the function has answered a real invocation. An image
    * function left idle for weeks goes Inactive, and Lambda rejects the first invocation until it
@@ -74,7 +82,9 @@ export class LambdaTarget extends Construct {
       memorySize: props.memoryMiB,
       timeout: props.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency ?? -1,
-      environment: { variables: serviceEnvironment() },
+      environment: {
+        variables: Lazy.anyValue({ produce: () => serviceEnvironment(props.environment?.()) }) as unknown as Record<string, string>,
+      },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       dependsOn: [...props.dependsOn, logGroup],
     });
@@ -106,7 +116,17 @@ export class LambdaTarget extends Construct {
     });
     warmUp.addOverride('count', props.servingCount);
 
+    // Jobs: the function invokes itself asynchronously to run a short job after it has answered.
+    const invokeItself = new DataAwsIamPolicyDocument(this, 'invoke-itself', {
+      statement: [{ sid: 'InvokeItselfForJobs', actions: ['lambda:InvokeFunction'], resources: [fn.arn] }],
+    });
+    new IamRolePolicy(this, 'invoke-itself-policy', { role: role.id, name: 'invoke-itself', policy: invokeItself.json });
+    // A job invocation records its own failure; Lambda's retries of an asynchronous invocation
+    // would only find the job already taken.
+    new LambdaFunctionEventInvokeConfig(this, 'async-invocations', { functionName: fn.functionName, maximumRetryAttempts: 0 });
+
     this.functionName = fn.functionName;
+    this.roleId = role.id;
     this.warmedUp = warmUp;
   }
 }

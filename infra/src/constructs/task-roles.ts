@@ -11,11 +11,13 @@ export interface TaskRolesProps {
 
 /**
  * Two roles, as ECS intends: the execution role is the agent's (pull the image, write logs); the
- * task role is the app's, and holds nothing because the app calls no AWS API.
+ * task role is the app's; it holds only what the stack attaches for what the app does (starting jobs).
  */
 export class TaskRoles extends Construct {
   readonly executionRoleArn: string;
   readonly taskRoleArn: string;
+  /** The app's role, for the policies of what the app does (jobs). */
+  readonly taskRoleId: string;
 
   constructor(scope: Construct, id: string, props: TaskRolesProps) {
     super(scope, id);
@@ -47,5 +49,6 @@ export class TaskRoles extends Construct {
 
     this.executionRoleArn = execution.arn;
     this.taskRoleArn = task.arn;
+    this.taskRoleId = task.id;
   }
 }

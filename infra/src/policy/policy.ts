@@ -1,3 +1,4 @@
+import { DYNAMODB_RULES } from './rules/dynamodb';
 import { EC2_RULES } from './rules/ec2';
 import { ECR_RULES } from './rules/ecr';
 import { ECS_RULES } from './rules/ecs';
@@ -10,7 +11,16 @@ import type { StackView } from './stack-view';
 import { WAIVERS, type Waiver } from './waivers';
 
 /** Every rule, one file per AWS service under rules/. */
-export const RULES: PolicyRule[] = [...ECR_RULES, ...ECS_RULES, ...ELB_RULES, ...IAM_RULES, ...LOGS_RULES, ...EC2_RULES, ...LAMBDA_RULES];
+export const RULES: PolicyRule[] = [
+  ...ECR_RULES,
+  ...ECS_RULES,
+  ...ELB_RULES,
+  ...IAM_RULES,
+  ...LOGS_RULES,
+  ...EC2_RULES,
+  ...LAMBDA_RULES,
+  ...DYNAMODB_RULES,
+];
 
 export interface Finding {
   ruleId: string;

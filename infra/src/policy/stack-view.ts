@@ -10,6 +10,7 @@ export interface IamStatement {
   actions: string[];
   resources: string[];
   principals: Array<{ type: string; identifiers: string[] }>;
+  conditions: Array<{ test: string; variable: string; values: string[] }>;
 }
 
 /** Read-only helpers over one synthesized stack, for policy rules. */
@@ -37,6 +38,18 @@ export class StackView {
     );
   }
 
+  /**
+   * The statements of the policies attached to the role a reference names (`${aws_iam_role.<name>.arn}`),
+   * followed from the role to its aws_iam_role_policy resources to their policy documents.
+   */
+  roleStatements(roleReference: string): IamStatement[] {
+    const role = /aws_iam_role\.([^.]+)\./.exec(roleReference)?.[1];
+    const documents = this.resources('aws_iam_role_policy')
+      .filter((policy) => String(policy.role).includes(`aws_iam_role.${role}.`))
+      .map((policy) => /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(policy.policy))?.[1]);
+    return this.iamStatements().filter((statement) => documents.includes(statement.document));
+  }
+
   iamStatements(): IamStatement[] {
     return Object.entries(this.json.data?.aws_iam_policy_document ?? {}).flatMap(([document, body]) =>
       ((body.statement as Array<Record<string, unknown>>) ?? []).map((s) => ({
@@ -45,6 +58,7 @@ export class StackView {
         actions: (s.actions as string[]) ?? [],
         resources: (s.resources as string[]) ?? [],
         principals: (s.principals as IamStatement['principals']) ?? [],
+        conditions: (s.condition as IamStatement['conditions']) ?? [],
       })),
     );
   }

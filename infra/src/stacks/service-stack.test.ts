@@ -17,6 +17,8 @@ describe('ServiceStack', () => {
         'ecs_cluster_name',
         'ecs_service_name',
         'fargate_standby_active',
+        'job_task_definition_arn',
+        'jobs_table_name',
         'lambda_function_name',
         'load_balancer_arn_suffix',
         'running_image_uri',

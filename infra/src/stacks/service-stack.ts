@@ -16,6 +16,8 @@ import { CONTAINER_PORT } from '../image-contract';
 import { LAMBDA_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 import { declareStackInputs } from './stack-inputs';
 import { declareStackOutputs } from './stack-outputs';
+import { Jobs } from '../constructs/jobs';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 
 export interface RemoteState {
   readonly bucket: string;
@@ -118,6 +120,14 @@ export class ServiceStack extends TerraformStack {
       ...(env.certificateArn ? { certificateArn: env.certificateArn } : {}),
     });
 
+    // Made after the Fargate service, whose security group its job tasks share; the service and the
+    // function read its environment when the stack is synthesized.
+    const made: { jobs?: Jobs } = {};
+    const jobEnvironment = () => {
+      if (!made.jobs) throw new Error('the jobs construct is made after the computes that read its environment');
+      return made.jobs.apiEnvironment;
+    };
+
     const lambda = new LambdaTarget(this, 'lambda', {
       functionName: prefix,
       imageUri: image.imageUri,
@@ -127,6 +137,7 @@ export class ServiceStack extends TerraformStack {
       ...(env.lambda.reservedConcurrency ? { reservedConcurrency: env.lambda.reservedConcurrency } : {}),
       targetGroupArn: alb.lambdaTargetGroupArn,
       logRetentionDays: env.logRetentionDays,
+      environment: jobEnvironment,
       servingCount: traffic.whileLambdaServes,
       dependsOn: [image.pushed, registry.lambdaPull],
     });
@@ -150,7 +161,35 @@ export class ServiceStack extends TerraformStack {
       loadBalancerSecurityGroupId: alb.securityGroupId,
       targetGroupArn: alb.fargateTargetGroupArn,
       logRetentionDays: env.logRetentionDays,
+      environment: jobEnvironment,
       dependsOn: [...listeners.all, image.pushed],
+    });
+    const jobs = (made.jobs = new Jobs(this, 'jobs', {
+      namePrefix: prefix,
+      region: env.region,
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      imageUri: image.imageUri,
+      repositoryArn: registry.repositoryArn,
+      cpu: env.fargate.cpu,
+      memoryMiB: env.fargate.memoryMiB,
+      architecture: env.architecture,
+      subnetIds: network.serviceSubnetIds,
+      securityGroupId: fargate.securityGroupId,
+      assignPublicIp: network.assignPublicIp,
+      logRetentionDays: env.logRetentionDays,
+      deletionProtection: env.deletionProtection,
+    }));
+    // Both computes place jobs: the same permissions for the function's role and the tasks' role.
+    new IamRolePolicy(this, 'lambda-start-jobs', {
+      role: lambda.roleId,
+      name: 'start-jobs',
+      policy: jobs.startJobsPolicy(this, 'lambda-start-jobs-permissions').json,
+    });
+    new IamRolePolicy(this, 'fargate-start-jobs', {
+      role: fargate.taskRoleId,
+      name: 'start-jobs',
+      policy: jobs.startJobsPolicy(this, 'fargate-start-jobs-permissions').json,
     });
     new FargateAutoscaling(this, 'autoscaling', {
       clusterName: cluster.name,
@@ -179,6 +218,8 @@ export class ServiceStack extends TerraformStack {
       ecsClusterName: cluster.name,
       ecsServiceName: fargate.serviceName,
       loadBalancerArnSuffix: alb.arnSuffix,
+      jobsTableName: jobs.tableName,
+      jobTaskDefinitionArn: jobs.taskDefinitionArn,
       activeCompute: traffic.activeCompute,
       lambdaWeight: traffic.lambdaWeight,
       fargateWeight: traffic.fargateWeight,

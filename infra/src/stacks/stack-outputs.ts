@@ -11,6 +11,8 @@ export interface StackOutputValues {
   readonly ecsServiceName: string;
   /** "app/<name>/<id>": the ALB's LoadBalancer dimension in CloudWatch. */
   readonly loadBalancerArnSuffix: string;
+  readonly jobsTableName: string;
+  readonly jobTaskDefinitionArn: string;
   /** "lambda", "fargate" or "split". */
   readonly activeCompute: string;
   readonly lambdaWeight: number;
@@ -32,6 +34,11 @@ export function declareStackOutputs(stack: Construct, values: StackOutputValues)
   new TerraformOutput(stack, 'load_balancer_arn_suffix', {
     value: values.loadBalancerArnSuffix,
     description: "The ALB's LoadBalancer dimension in CloudWatch, read by pnpm cost --from-stack",
+  });
+  new TerraformOutput(stack, 'jobs_table_name', { value: values.jobsTableName, description: 'The DynamoDB table of job records' });
+  new TerraformOutput(stack, 'job_task_definition_arn', {
+    value: values.jobTaskDefinitionArn,
+    description: 'The task definition a long job runs as (RunTask)',
   });
   new TerraformOutput(stack, 'active_compute', { value: values.activeCompute, description: 'lambda, fargate, or split (a canary)' });
   new TerraformOutput(stack, 'traffic_weights', {

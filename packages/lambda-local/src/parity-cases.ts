@@ -7,10 +7,18 @@ export interface ParityCase {
   expectedStatus: number;
   /** ALB single-value target groups keep only the last of repeated keys, so that kind sees another request. */
   repeatsKeys?: boolean;
+  /** Needs the job table (JOBS_TABLE): a tier without one leaves the case out. */
+  needsJobs?: boolean;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const get = (path: string, query?: string): HttpRequest => ({ method: 'GET', path, ...(query === undefined ? {} : { query }) });
+const postJob = (body: string, headers: Record<string, string> = {}): HttpRequest => ({
+  method: 'POST',
+  path: '/jobs',
+  headers: { ...JSON_HEADERS, ...headers },
+  body,
+});
 const postUsers = (body: string, headers: Record<string, string> = JSON_HEADERS): HttpRequest => ({
   method: 'POST',
   path: '/users',
@@ -73,6 +81,19 @@ export const PARITY_CASES: ParityCase[] = [
   { name: 'trailing slash', request: get('/hello/'), expectedStatus: 404 },
   { name: 'unknown method on a route', request: { method: 'DELETE', path: '/users' }, expectedStatus: 404 },
   { name: 'OpenAPI document', request: get('/openapi.json'), expectedStatus: 200 },
+  { name: 'jobs, work over an hour', request: postJob('{"kind":"work","input":{"ms":3600001}}'), expectedStatus: 400, needsJobs: true },
+  { name: 'jobs, unknown kind', request: postJob('{"kind":"mine","input":{}}'), expectedStatus: 400, needsJobs: true },
+  { name: 'jobs, malformed JSON', request: postJob('{"kind":'), expectedStatus: 400, needsJobs: true },
+  { name: 'jobs, unknown id', request: get('/jobs/00000000-0000-4000-8000-000000000000'), expectedStatus: 404, needsJobs: true },
+  { name: 'jobs, unknown status', request: get('/jobs', 'status=lost'), expectedStatus: 400, needsJobs: true },
+  {
+    // Both computes share the table: the second to ask gets the job the first created. Too long to run
+    // inline, it goes to a one-off task, which this tier has none of, so it fails at once, identically.
+    name: 'jobs, the same Idempotency-Key answers with the same job',
+    request: postJob('{"kind":"work","input":{"ms":1000},"declaredMs":60000}', { 'idempotency-key': 'parity-long-job' }),
+    expectedStatus: 202,
+    needsJobs: true,
+  },
 ];
 
 /** What a client can tell apart, less what legitimately differs per call or per compute. */

@@ -5,18 +5,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { STATUS_INDEX } from './store';
-
-/**
- * The job table's shape: one contract for the infrastructure that creates it in AWS and for the
- * local runner and tests that create it in dynalite. Jobs are read by id, and listed by status
- * newest first through the status index.
- */
-export const JOB_TABLE = {
-  partitionKey: 'id',
-  statusIndex: { name: STATUS_INDEX, partitionKey: 'status', sortKey: 'createdAt' },
-  ttlAttribute: 'expiresAt',
-} as const;
+import { JOB_TABLE } from './table-shape';
 
 /** Creates the table as the stack does (on-demand, the status index, TTL), unless it exists. */
 export async function ensureJobTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -72,7 +72,7 @@ describe('launching a job where its record says', () => {
     });
   });
 
-  test("a long job: RunTask of the job task definition, in the service's subnets and security group, running dist/job.js <id>", async () => {
+  test("a long job: RunTask of the job task definition, in the service's subnets and security group, running node dist/job.js <id> (the image's entrypoint is node)", async () => {
     ecs.on(RunTaskCommand).resolves({
       tasks: [
         {
@@ -94,7 +94,7 @@ describe('launching a job where its record says', () => {
       networkConfiguration: {
         awsvpcConfiguration: { subnets: task.subnets, securityGroups: task.securityGroups, assignPublicIp: 'DISABLED' },
       },
-      overrides: { containerOverrides: [{ name: 'api', command: ['node', 'dist/job.js', record.id] }] },
+      overrides: { containerOverrides: [{ name: 'api', command: ['dist/job.js', record.id] }] },
     });
     expect((await store.get(record.id))?.status).toBe('queued');
   });

@@ -96,7 +96,8 @@ export function createJobLauncher(config: JobsConfig, store: JobStore, log: Log)
                 assignPublicIp: task.assignPublicIp ? 'ENABLED' : 'DISABLED',
               },
             },
-            overrides: { containerOverrides: [{ name: task.containerName, command: ['node', 'dist/job.js', record.id] }] },
+            // The image's entrypoint is `node` (docker/Dockerfile), so the task runs `node dist/job.js <id>`.
+            overrides: { containerOverrides: [{ name: task.containerName, command: ['dist/job.js', record.id] }] },
           }),
         );
         // RunTask answers 200 even when it placed nothing; the reasons are in `failures`.

@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobRequest, JobResult } from '@switchyard/domain/jobs';
+import { JOB_TABLE } from './table-shape';
 import { asOf, isFinished, MAX_LIST, TIMED_OUT, type JobError, type JobRecord, type JobStatus } from './job-record';
 
 /** The table's status index: `GET /jobs?status=` reads it newest first. */
-export const STATUS_INDEX = 'status-createdAt';
+export const STATUS_INDEX = JOB_TABLE.statusIndex.name;
 /** Finished jobs stay readable this long; then DynamoDB's TTL deletes them. */
 export const FINISHED_JOB_RETENTION_SECONDS = 7 * 24 * 3600;
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type Compute } from '../app';
 import { MAX_BATCH_ITEMS, MAX_WORK_JOB_MS } from '@switchyard/domain/jobs';
@@ -177,5 +178,47 @@ describe('/jobs', () => {
     await service.jobs!().launcher.drain(100);
     const job = (await app().inject({ url: res.headers.location as string })).json<JobView>();
     expect(job).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } });
+  });
+
+  test('fuzzed job requests and ids never get a 5xx', async () => {
+    // Every accepted job goes to a one-off task, which this test has none of: it fails at once rather than run here.
+    const service = app('fargate', { inlineMaxMs: 0 });
+    const kinds = fc.oneof(fc.constantFrom('work', 'transform-batch'), fc.string());
+    const inputs = fc.oneof(
+      fc.record({ ms: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          transform: fc.oneof(fc.constantFrom('uppercase', 'lowercase', 'capitalize'), fc.string()),
+          items: fc.array(fc.string(), { maxLength: 20 }),
+          locale: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.jsonValue(),
+    );
+    const bodies = fc.oneof(
+      fc.record({ kind: kinds, input: inputs, declaredMs: fc.oneof(fc.integer(), fc.string()) }, { requiredKeys: [] }),
+      fc.jsonValue(),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, fc.option(fc.string({ maxLength: 300 })), async (body, key) => {
+        const res = await service.inject({
+          method: 'POST',
+          url: '/jobs',
+          payload: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+        });
+        expect(res.statusCode).toBeLessThan(500);
+        expect([202, 400, 422]).toContain(res.statusCode);
+      }),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 100 }), async (id) => {
+        const res = await service.inject({ url: `/jobs/${encodeURIComponent(id)}` });
+        expect(res.statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -131,10 +131,11 @@ export const ECS_RULES: PolicyRule[] = [
   ),
   rule(
     'SWY-ECS-HEALTH',
-    'Containers have a health check, so ECS replaces hung tasks.',
+    // A one-off job container serves nothing to check; its job's deadline stands in (TIMED_OUT).
+    'Containers that serve requests (they map a port) have a health check, so ECS replaces hung tasks.',
     (s) =>
       each(
-        s.containers(),
+        s.containers().filter((c) => Array.isArray(c.portMappings) && c.portMappings.length > 0),
         (c) => Array.isArray(c.healthCheck?.command) && c.healthCheck.command.length > 1,
         (c) => `${c.name} has no health check`,
       ),

@@ -1,0 +1,202 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { JOB_TABLE } from '@switchyard/api/job-table-shape';
+import { ECS_STOP_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
+import { Fn, TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+import type { CpuArchitecture } from '../config/environments';
+import { IMAGE_USER, serviceEnvironment } from '../image-contract';
+
+export interface JobsProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly imageUri: string;
+  readonly repositoryArn: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly architecture: CpuArchitecture;
+  /** The service's subnets and security group: a job task runs where the service's tasks run. */
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly assignPublicIp: boolean;
+  readonly logRetentionDays: number;
+  /** DynamoDB deletion protection: on in production, so a stray destroy cannot take the job records. */
+  readonly deletionProtection: boolean;
+}
+
+/** The container a one-off job task runs; the API names it in RunTask's override (JOB_CONTAINER_NAME). */
+export const JOB_CONTAINER_NAME = 'api';
+
+/**
+ * Background jobs: their DynamoDB table, and the task definition that runs one job as a one-off
+ * Fargate task of the service's own image (`node dist/job.js <id>`), with roles of its own. The API
+ * (either compute) gets the policy to start jobs (`startJobsPolicy`) and the environment that says
+ * where (`apiEnvironment`).
+ */
+export class Jobs extends Construct {
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly taskDefinitionArn: string;
+  readonly taskDefinitionFamily: string;
+  /** What the API reads to place jobs (apps/api/src/jobs/jobs-config.ts). */
+  readonly apiEnvironment: Record<string, string>;
+  private readonly props: JobsProps;
+  private readonly roleArns: string[];
+
+  constructor(scope: Construct, id: string, props: JobsProps) {
+    super(scope, id);
+    this.props = props;
+
+    const table = new DynamodbTable(this, 'table', {
+      name: `${props.namePrefix}-jobs`,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: JOB_TABLE.partitionKey,
+      attribute: [
+        { name: JOB_TABLE.partitionKey, type: 'S' },
+        { name: JOB_TABLE.statusIndex.partitionKey, type: 'S' },
+        { name: JOB_TABLE.statusIndex.sortKey, type: 'S' },
+      ],
+      globalSecondaryIndex: [
+        {
+          name: JOB_TABLE.statusIndex.name,
+          hashKey: JOB_TABLE.statusIndex.partitionKey,
+          rangeKey: JOB_TABLE.statusIndex.sortKey,
+          projectionType: 'ALL',
+        },
+      ],
+      pointInTimeRecovery: { enabled: true },
+      // Encrypted with the AWS managed key (aws/dynamodb), which CloudTrail records use of; DynamoDB
+      // encrypts every table at rest, this makes the key one the account can audit.
+      serverSideEncryption: { enabled: true },
+      ttl: { attributeName: JOB_TABLE.ttlAttribute, enabled: true },
+      deletionProtectionEnabled: props.deletionProtection,
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/ecs/${props.namePrefix}-job`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const assumedByTasks = new DataAwsIamPolicyDocument(this, 'assumed-by-ecs-tasks', {
+      statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }] }],
+    });
+    const execution = new IamRole(this, 'execution-role', {
+      name: `${props.namePrefix}-job-execution`,
+      assumeRolePolicy: assumedByTasks.json,
+    });
+    const executionPermissions = new DataAwsIamPolicyDocument(this, 'execution-permissions', {
+      statement: [
+        // GetAuthorizationToken has no resource-level permissions; AWS requires "*" here.
+        // https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html
+        { sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+        {
+          sid: 'PullServiceImage',
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          resources: [props.repositoryArn],
+        },
+        { sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
+      ],
+    });
+    new IamRolePolicy(this, 'execution-policy', { role: execution.id, name: 'pull-image-write-logs', policy: executionPermissions.json });
+
+    // The job's own role: it reads its job and writes its progress and outcome, in this table only.
+    const task = new IamRole(this, 'task-role', { name: `${props.namePrefix}-job`, assumeRolePolicy: assumedByTasks.json });
+    const taskPermissions = new DataAwsIamPolicyDocument(this, 'task-permissions', {
+      statement: [
+        {
+          sid: 'RunJobsInTheJobTable',
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [table.arn],
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'task-policy', { role: task.id, name: 'job-table', policy: taskPermissions.json });
+
+    const environment = serviceEnvironment({ JOBS_TABLE: table.name });
+    const taskDefinition = new EcsTaskDefinition(this, 'task', {
+      family: `${props.namePrefix}-job`,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(props.cpu),
+      memory: String(props.memoryMiB),
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.architecture === 'arm64' ? 'ARM64' : 'X86_64' },
+      executionRoleArn: execution.arn,
+      taskRoleArn: task.arn,
+      volume: [{ name: 'tmp' }],
+      containerDefinitions: JSON.stringify([
+        {
+          name: JOB_CONTAINER_NAME,
+          image: props.imageUri,
+          essential: true,
+          // RunTask overrides the command with the job's id: `node dist/job.js <id>`.
+          entryPoint: ['node'],
+          command: ['dist/job.js'],
+          user: IMAGE_USER,
+          readonlyRootFilesystem: true,
+          privileged: false,
+          linuxParameters: { initProcessEnabled: true },
+          // ECS sends SIGTERM, then SIGKILL after this: time for the job to record that it was interrupted.
+          stopTimeout: ECS_STOP_TIMEOUT_SECONDS,
+          environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
+          mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': 'job' },
+          },
+        },
+      ]),
+    });
+
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.taskDefinitionArn = taskDefinition.arn;
+    this.taskDefinitionFamily = taskDefinition.family;
+    this.roleArns = [execution.arn, task.arn];
+    this.apiEnvironment = {
+      JOBS_TABLE: table.name,
+      JOB_CLUSTER: props.clusterName,
+      JOB_TASK_DEFINITION: taskDefinition.family,
+      JOB_CONTAINER_NAME,
+      // A local, not join() inline: the ECS container definitions are JSON, and join()'s quotes would break it.
+      JOB_SUBNETS: new TerraformLocal(this, 'job_subnets', Fn.join(',', props.subnetIds)).asString,
+      JOB_SECURITY_GROUPS: props.securityGroupId,
+      JOB_ASSIGN_PUBLIC_IP: String(props.assignPublicIp),
+    };
+  }
+
+  /**
+   * What an API role needs to place jobs, and nothing more: the job table (and its status index),
+   * RunTask of the job task definition in this cluster only, and PassRole of the job's two roles to
+   * ECS tasks only.
+   */
+  startJobsPolicy(scope: Construct, id: string): DataAwsIamPolicyDocument {
+    const tableArns = [this.tableArn, `${this.tableArn}/index/${JOB_TABLE.statusIndex.name}`];
+    return new DataAwsIamPolicyDocument(scope, id, {
+      statement: [
+        {
+          sid: 'JobTable',
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          resources: tableArns,
+        },
+        {
+          sid: 'RunJobTasks',
+          actions: ['ecs:RunTask'],
+          // Any revision of the job family: RunTask by family runs the latest.
+          resources: [Fn.replace(this.taskDefinitionArn, '/:[0-9]+$/', ':*')],
+          condition: [{ test: 'ArnEquals', variable: 'ecs:cluster', values: [this.props.clusterArn] }],
+        },
+        {
+          sid: 'PassJobRoles',
+          actions: ['iam:PassRole'],
+          resources: this.roleArns,
+          condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ecs-tasks.amazonaws.com'] }],
+        },
+      ],
+    });
+  }
+}
