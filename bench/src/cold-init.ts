@@ -13,6 +13,41 @@ const context = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeI
 handler(JSON.parse(process.argv[2]), context).then((result) => { if (result.statusCode !== 200) process.exit(3); });
 `;
 
+// The same, with each phase timed from the process's own start (performance.now() counts from it):
+// Node's start to the first line of the script, evaluating the bundle (the app built, its plugins
+// registered), the app's ready() (what the first invocation waits for; an event the handler refuses
+// at once after it measures that alone), then the first real request.
+const PHASED_COLD_START = `
+const started = performance.now();
+const { handler } = require(process.argv[1]);
+const evaluated = performance.now();
+const context = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 3000 };
+handler({}, context).then((refused) => {
+  const ready = performance.now();
+  return handler(JSON.parse(process.argv[2]), context).then((result) => {
+    if (refused.statusCode !== 400 || result.statusCode !== 200) process.exit(3);
+    const answered = performance.now();
+    process.stdout.write('\\nphases ' + JSON.stringify({ node: started, evaluation: evaluated - started, ready: ready - evaluated, firstRequest: answered - ready }) + '\\n');
+  });
+});
+`;
+const PHASES = ['node', 'evaluation', 'ready', 'firstRequest'] as const;
+const PHASE_NAMES: Record<(typeof PHASES)[number], string> = {
+  node: "Node's start, to the script's first line",
+  evaluation: 'bundle evaluation (the app built)',
+  ready: "the app's ready()",
+  firstRequest: 'the first request',
+};
+
+function timePhases(node: string, handlerFile: string, event: string, compileCache?: string): Record<(typeof PHASES)[number], number> {
+  const env = { ...process.env, LOG_LEVEL: 'info', ...(compileCache ? { NODE_COMPILE_CACHE: compileCache } : {}) };
+  // The app logs its requests to stdout too; the phases are on their own line.
+  const output = execFileSync(node, ['-e', PHASED_COLD_START, handlerFile, event], { env, encoding: 'utf8' });
+  const line = output.split('\n').find((l) => l.startsWith('phases '));
+  if (!line) throw new Error(`the phased cold start printed no phases: ${output}`);
+  return JSON.parse(line.slice('phases '.length)) as Record<(typeof PHASES)[number], number>;
+}
+
 function timeColdStart(node: string, handlerFile: string, event: string, compileCache?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -70,6 +105,20 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
       },
     );
   }
+  // Where the shipped bundle's milliseconds go, on the image's Node with its caches.
+  const phases = Object.fromEntries(PHASES.map((phase) => [phase, [] as number[]])) as Record<(typeof PHASES)[number], number[]>;
+  timePhases(imageNode, shipped, event, compileCache);
+  for (let round = 0; round < rounds; round++) {
+    const timed = timePhases(imageNode, shipped, event, compileCache);
+    for (const phase of PHASES) phases[phase].push(timed[phase]);
+  }
+  for (const phase of PHASES)
+    rows.push({
+      metric: `Cold init phases, image's Node, caches as shipped: ${PHASE_NAMES[phase]}`,
+      value: median(phases[phase]),
+      unit: 'ms',
+      note: spreadNote(phases[phase], 'ms'),
+    });
   rows.push({
     metric: 'Lambda bundle size (lambda-app.js)',
     value: statSync(join(API_DIST, 'lambda-app.js')).size / 1024 / 1024,

@@ -1,16 +1,17 @@
 import { parseArgs } from 'node:util';
 import { badInputDrill } from './drill/bad-input';
 import { fuzzDrill } from './drill/fuzz';
+import { jobsDrill } from './drill/jobs';
 import { loadDrill } from './drill/load';
 import type { DrillResult } from './drill/result';
 import { cliArgs } from './paths';
 import { shutdownDrill } from './drill/shutdown';
 
 /*
- * pnpm drill [--only load,shutdown,fuzz,bad-input] [--fuzz-events 10000] [--load-seconds 30] [--seed N]
+ * pnpm drill [--only load,shutdown,fuzz,bad-input,jobs] [--fuzz-events 10000] [--load-seconds 30] [--jobs 200] [--seed N]
  * Loopback only; every drill is bounded and stops by itself. Exits 1 when any drill fails.
  */
-const DRILLS = ['load', 'shutdown', 'fuzz', 'bad-input'] as const;
+const DRILLS = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs'] as const;
 type Drill = (typeof DRILLS)[number];
 
 async function main(): Promise<number> {
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       'fuzz-events': { type: 'string', default: '10000' },
       'load-seconds': { type: 'string', default: '30' },
+      jobs: { type: 'string', default: '200' },
       seed: { type: 'string' },
     },
   });
@@ -33,6 +35,7 @@ async function main(): Promise<number> {
   };
   const fuzzEvents = positive('fuzz-events', values['fuzz-events']);
   const loadSeconds = positive('load-seconds', values['load-seconds']);
+  const jobCount = positive('jobs', values.jobs);
   const seed = values.seed === undefined ? undefined : positive('seed', values.seed);
 
   const drills: Record<Drill, () => Promise<DrillResult>> = {
@@ -40,6 +43,7 @@ async function main(): Promise<number> {
     shutdown: () => shutdownDrill(50),
     fuzz: () => fuzzDrill(fuzzEvents, seed),
     'bad-input': () => badInputDrill(50),
+    jobs: () => jobsDrill(jobCount),
   };
   let failed = 0;
   for (const name of only) {

@@ -12,6 +12,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 export interface LocalAwsOptions {
   /** An asynchronous invocation: a process that runs the function's handler with this payload. */
   invoke(functionName: string, payload: string): ChildProcess;
+  /**
+   * Invocations running at once; more wait in a queue, as Lambda queues asynchronous invocations
+   * and runs them as concurrency allows. @default 20
+   */
+  concurrency?: number;
   /** A one-off task: a process that runs the container override's command with the task's environment. */
   runTask(command: string[]): ChildProcess;
 }
@@ -48,6 +53,24 @@ export function createLocalAws(options: LocalAwsOptions): LocalAws {
     child.once('exit', () => running.delete(child));
     return child;
   };
+  const concurrency = options.concurrency ?? 20;
+  const queued: Array<() => void> = [];
+  let invoking = 0;
+  const startNext = () => {
+    while (invoking < concurrency && queued.length) {
+      invoking += 1;
+      queued.shift()!();
+    }
+  };
+  const enqueue = (functionName: string, payload: string) => {
+    queued.push(() =>
+      track(options.invoke(functionName, payload)).once('exit', () => {
+        invoking -= 1;
+        startNext();
+      }),
+    );
+    startNext();
+  };
 
   const server = createServer((request, response) => {
     void (async () => {
@@ -56,7 +79,7 @@ export function createLocalAws(options: LocalAwsOptions): LocalAws {
       if (request.method === 'POST' && invoke) {
         if (request.headers['x-amz-invocation-type'] !== 'Event')
           return awsError(response, 400, 'InvalidRequestContentException', 'Only asynchronous (Event) invocations are served locally');
-        track(options.invoke(decodeURIComponent(invoke[1]!), body));
+        enqueue(decodeURIComponent(invoke[1]!), body);
         response.writeHead(202, { 'x-amzn-requestid': randomUUID() });
         return response.end();
       }
@@ -81,6 +104,7 @@ export function createLocalAws(options: LocalAwsOptions): LocalAws {
     server,
     running,
     async stop() {
+      queued.length = 0;
       await new Promise((resolve) => server.close(resolve));
       await Promise.all(
         [...running].map(
