@@ -106,11 +106,11 @@ describe('pnpm start: a job on the Lambda port runs in a separate process', () =
       }
     };
 
-    const short = await post({ kind: 'work', input: { ms: 2500 } });
+    const short = await post({ kind: 'work', input: { ms: 4000 } });
     expect(short.runsOn).toBe('lambda-async');
     const midway = await poll(short.id, (view) => view.progress > 0 && view.progress < 1);
     expect(midway).toMatchObject({ status: 'running' });
-    expect(await poll(short.id, (view) => view.status === 'succeeded')).toMatchObject({ status: 'succeeded', result: { sleptMs: 2500 } });
+    expect(await poll(short.id, (view) => view.status === 'succeeded')).toMatchObject({ status: 'succeeded', result: { sleptMs: 4000 } });
     // The invocation ran in its own process, which said so as it ended.
     await local.waitFor(new RegExp(`"invocation":"finished","result":\\{"jobId":"${short.id}","ran":true,"status":"succeeded"`), 10_000);
 
