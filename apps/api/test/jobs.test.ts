@@ -131,6 +131,7 @@ describe('pnpm start: a job on the Lambda port runs in a separate process', () =
       HOST: '127.0.0.1',
       LOCAL_TABLE_PORT: String(tablePort),
       LOCAL_TABLE_PATH: dataDir,
+      LOG_LEVEL: 'info',
     });
     processes.push(local);
     await local.waitFor(/Job table \(dynalite\): +http:\/\/127\.0\.0\.1:\d+/, 60_000);

@@ -17,6 +17,8 @@ describe('dist/local.js (pnpm start)', () => {
       LAMBDA_PORT: String(lambdaPort),
       LOCAL_TABLE_PORT: String(tablePort),
       HOST: '127.0.0.1',
+      // It waits for the server's "listening" line, whatever level the environment the tests run in has.
+      LOG_LEVEL: 'info',
     });
     await local.waitFor(/Lambda mode .*http:\/\/127\.0\.0\.1:\d+/);
     await local.waitFor(/Server listening at/);

@@ -13,6 +13,8 @@ describe('parity: the native server and the Lambda handler answer alike', () => 
   let server: (RunningProcess & { baseUrl: string }) | undefined;
   let handler: LambdaHttpHandler;
   let table: TestTable | undefined;
+  const saved: Array<{ env: NodeJS.ProcessEnv; values: NodeJS.ProcessEnv }> = [];
+  const environments = () => [process.env, runInThisContext('process.env') as NodeJS.ProcessEnv];
 
   beforeAll(async () => {
     // One job table for both computes, as in AWS.
@@ -20,8 +22,10 @@ describe('parity: the native server and the Lambda handler answer alike', () => 
     // The app's bundle runs through vm.Script in Node's own context (lambda-loader.ts), where `process`
     // is Node's; what it requires (the job runtime) goes through Jest, with the test file's `process`.
     // Both get the environment.
-    for (const env of [process.env, runInThisContext('process.env') as NodeJS.ProcessEnv])
+    for (const env of environments()) {
+      saved.push({ env, values: { ...env } });
       Object.assign(env, table.env, { LOG_LEVEL: 'silent', AWS_EC2_METADATA_DISABLED: 'true' });
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     handler = (require(join(DIST, 'lambda.js')) as { handler: LambdaHttpHandler }).handler;
     server = await startServer(table.env);
@@ -29,6 +33,11 @@ describe('parity: the native server and the Lambda handler answer alike', () => 
   afterAll(async () => {
     await stop(server);
     await table?.stop();
+    // Node's own environment outlives this file in the Jest worker: put it back as it was.
+    for (const { env, values } of saved) {
+      for (const key of Object.keys(env)) if (!(key in values)) delete env[key];
+      Object.assign(env, values);
+    }
   });
 
   describe.each(PARITY_CASES)('$name', ({ request, expectedStatus, repeatsKeys }) => {
