@@ -73,4 +73,35 @@ describe('the local stand-ins for Lambda Invoke and ECS RunTask, through the rea
     const bare = ecs.send(new RunTaskCommand({ cluster: 'local', taskDefinition: 'job' }));
     await expect(bare).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
+
+  test('invocations past the concurrency wait their turn, as Lambda queues asynchronous invocations', async () => {
+    const order: string[] = [];
+    const queued = createLocalAws({
+      concurrency: 1,
+      invoke: (_name, payload) => {
+        order.push(`start ${payload}`);
+        const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300)'], { stdio: 'ignore' });
+        child.once('exit', () => order.push(`end ${payload}`));
+        return child;
+      },
+      runTask: () => echo(''),
+    });
+    await new Promise<void>((resolve) => queued.server.listen(0, '127.0.0.1', resolve));
+    const lambda = new LambdaClient({
+      endpoint: `http://127.0.0.1:${(queued.server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials,
+    });
+    try {
+      for (const n of ['1', '2'])
+        await lambda.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'Event', Payload: Buffer.from(n) }));
+      // Both were accepted at once; the second started only when the first had ended.
+      expect(order).toEqual(['start 1']);
+      const deadline = Date.now() + 10_000;
+      while (order.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    } finally {
+      await queued.stop();
+    }
+  });
 });
