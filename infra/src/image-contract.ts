@@ -8,6 +8,9 @@ export const IMAGE_USER = '1000:1000';
 export const IMAGE_WORKDIR = '/app';
 export const CONTAINER_PORT = 3000;
 
+/** The job task definition's container; the API names it in RunTask's override (JOB_CONTAINER_NAME). */
+export const JOB_CONTAINER_NAME = 'api';
+
 /** Fargate: the native HTTP server. */
 export const FARGATE_ENTRYPOINT = { entryPoint: ['node'], command: ['dist/server.js'] };
 

@@ -9,7 +9,7 @@ import { ECS_STOP_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
-import { IMAGE_USER, serviceEnvironment } from '../image-contract';
+import { IMAGE_USER, JOB_CONTAINER_NAME, serviceEnvironment } from '../image-contract';
 
 export interface JobsProps {
   readonly namePrefix: string;
@@ -29,9 +29,6 @@ export interface JobsProps {
   /** DynamoDB deletion protection: on in production, so a stray destroy cannot take the job records. */
   readonly deletionProtection: boolean;
 }
-
-/** The container a one-off job task runs; the API names it in RunTask's override (JOB_CONTAINER_NAME). */
-export const JOB_CONTAINER_NAME = 'api';
 
 /**
  * Background jobs: their DynamoDB table, and the task definition that runs one job as a one-off
