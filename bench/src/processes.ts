@@ -1,22 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@switchyard/api/local-table';
 
 const MEMORY_PROBE = join(__dirname, 'drill', 'memory-probe.cjs');
 /** USER_HZ: what /proc reports CPU times in; 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** One helper for free loopback ports, the api's. */
+export { freePort };
 
 export interface MemoryAfterFullGc {
   heapUsedBytes: number;

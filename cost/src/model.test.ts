@@ -12,36 +12,11 @@ import {
   type Workload,
 } from './model';
 import { PRICES } from './prices';
+import { DEV_WORKLOAD } from './test-workload';
 
 const cents = (n: number) => Math.round(n * 100) / 100;
 
-/** dev's sizes (infra/src/config/environments.ts) with round measured figures. */
-const base: Workload = {
-  requestsPerSecond: 10,
-  peakToAverage: 1,
-  region: 'us-east-1',
-  architecture: 'x86_64',
-  lambda: { memoryMb: 512, billedMsPerRequest: 1, freeTier: false },
-  fargate: {
-    vcpu: 0.25,
-    memoryGb: 0.5,
-    minTasks: 1,
-    maxTasks: 2,
-    requestsPerVcpuSecond: 50_000,
-    targetCpuPercent: 60,
-    requestsPerTaskPerMinute: 500,
-    spot: false,
-    standby: false,
-  },
-  network: { natGateway: false, availabilityZones: 2 },
-  traffic: {
-    bytesPerRequest: 2048,
-    requestsPerConnection: 10,
-    connectionSeconds: 10,
-    logBytesPerRequest: 250,
-    lambdaPlatformLogBytes: 300,
-  },
-};
+const base = DEV_WORKLOAD;
 const cpuScaled: Workload = { ...base, fargate: { ...base.fargate, requestsPerTaskPerMinute: Number.POSITIVE_INFINITY } };
 
 describe("AWS's own worked pricing examples, to the cent", () => {

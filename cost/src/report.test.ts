@@ -1,33 +1,14 @@
 import { ENVIRONMENTS } from '@switchyard/infra/environments';
 import { monthlyCost, type Workload } from './model';
 import { buildReport, formatReport } from './report';
+import { DEV_WORKLOAD } from './test-workload';
 import type { PricedWorkload } from './workload';
 
 const level = (requestsPerSecond: number, requestsPerTaskPerMinute = 500): Workload => ({
+  ...DEV_WORKLOAD,
   requestsPerSecond,
   peakToAverage: 2,
-  region: 'us-east-1',
-  architecture: 'x86_64',
-  lambda: { memoryMb: 512, billedMsPerRequest: 1, freeTier: false },
-  fargate: {
-    vcpu: 0.25,
-    memoryGb: 0.5,
-    minTasks: 1,
-    maxTasks: 2,
-    requestsPerVcpuSecond: 50_000,
-    targetCpuPercent: 60,
-    requestsPerTaskPerMinute,
-    spot: false,
-    standby: false,
-  },
-  network: { natGateway: false, availabilityZones: 2 },
-  traffic: {
-    bytesPerRequest: 2048,
-    requestsPerConnection: 10,
-    connectionSeconds: 10,
-    logBytesPerRequest: 250,
-    lambdaPlatformLogBytes: 300,
-  },
+  fargate: { ...DEV_WORKLOAD.fargate, requestsPerTaskPerMinute },
 });
 const priced = (levels: Workload[]): PricedWorkload => ({
   environment: ENVIRONMENTS.dev!,

@@ -1,14 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureJobTable } from '@switchyard/api/job-table';
 import { createLocalAws, type LocalAws } from '@switchyard/api/local-aws';
-import { startLocalTable, type LocalTable } from '@switchyard/api/local-table';
+import { freePort, startLocalTable, type LocalTable } from '@switchyard/api/local-table';
 import { FARGATE_ENTRYPOINT, IMAGE_USER, JOB_CONTAINER_NAME, serviceEnvironment } from '@switchyard/infra/image-contract';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { environment } from './support/modes';
 import { eventually, imageUnderTest, podman, READ_ONLY, runContainer, type Container } from './support/podman';
 
 /*
@@ -16,20 +17,6 @@ import { eventually, imageUnderTest, podman, READ_ONLY, runContainer, type Conta
  * too long to run inline goes through RunTask (the local stand-in) to a second container of the same
  * image running `node dist/job.js <id>`, both on a DynamoDB table (dynalite) on the host's loopback.
  */
-
-const environment = (variables: Record<string, string>) =>
-  Object.entries(variables).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface JobView {
   id: string;

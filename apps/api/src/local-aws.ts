@@ -23,8 +23,6 @@ export interface LocalAwsOptions {
 
 export interface LocalAws {
   readonly server: Server;
-  /** Every process started so far that has not exited. */
-  readonly running: ReadonlySet<ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -102,7 +100,6 @@ export function createLocalAws(options: LocalAwsOptions): LocalAws {
 
   return {
     server,
-    running,
     async stop() {
       queued.length = 0;
       await new Promise((resolve) => server.close(resolve));

@@ -1,10 +1,10 @@
 import { send } from '@switchyard/lambda-local/http-client';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobRecord, JobView } from '../src/jobs/job-record';
 import { JobStore } from '../src/jobs/store';
+import { portOpen } from '../src/jobs/dynalite';
 import { startTestTable, type TestTable } from '../src/jobs/test-table';
 import { freePort, run, runScript, stop, type RunningProcess } from './support/processes';
 
@@ -74,7 +74,8 @@ describe('pnpm start: a job on the Lambda port runs in a separate process', () =
   beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'switchyard-local-table-'))));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  test('a short job goes to an asynchronous invocation, a long one to a local RunTask; both report progress and finish', async () => {
+  /** `pnpm start`'s runner on free ports, its table's data in this file's folder. */
+  async function startRunner() {
     const [fargatePort, lambdaPort, tablePort] = [await freePort(), await freePort(), await freePort()];
     const local = run('local.js', {
       PORT: String(fargatePort),
@@ -85,6 +86,11 @@ describe('pnpm start: a job on the Lambda port runs in a separate process', () =
       LOG_LEVEL: 'info',
     });
     processes.push(local);
+    return { local, fargatePort, lambdaPort, tablePort };
+  }
+
+  test('a short job goes to an asynchronous invocation, a long one to a local RunTask; both report progress and finish', async () => {
+    const { local, lambdaPort } = await startRunner();
     await local.waitFor(/Lambda mode .*http:\/\/127\.0\.0\.1:\d+/, 60_000);
     const lambda = `http://127.0.0.1:${lambdaPort}`;
     const post = async (body: object) => {
@@ -124,16 +130,7 @@ describe('pnpm start: a job on the Lambda port runs in a separate process', () =
   }, 120_000);
 
   test('neither the job table nor the server outlives a runner killed outright', async () => {
-    const [fargatePort, lambdaPort, tablePort] = [await freePort(), await freePort(), await freePort()];
-    const local = run('local.js', {
-      PORT: String(fargatePort),
-      LAMBDA_PORT: String(lambdaPort),
-      HOST: '127.0.0.1',
-      LOCAL_TABLE_PORT: String(tablePort),
-      LOCAL_TABLE_PATH: dataDir,
-      LOG_LEVEL: 'info',
-    });
-    processes.push(local);
+    const { local, fargatePort, tablePort } = await startRunner();
     await local.waitFor(/Job table \(dynalite\): +http:\/\/127\.0\.0\.1:\d+/, 60_000);
     await local.waitFor(/Server listening at/, 30_000);
     // Only the runner (and the server it started, which exits with it), not its process group.
@@ -145,14 +142,3 @@ describe('pnpm start: a job on the Lambda port runs in a separate process', () =
     expect({ table: await portOpen(tablePort), server: await portOpen(fargatePort) }).toEqual({ table: false, server: false });
   }, 90_000);
 });
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

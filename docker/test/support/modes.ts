@@ -2,7 +2,8 @@ import { CONTAINER_PORT, FARGATE_ENTRYPOINT, LAMBDA_IMAGE_CONFIG, serviceEnviron
 import type { RuntimeApi } from '@switchyard/lambda-local/runtime-api';
 import { eventually, publishedUrl, runContainer, type Container } from './podman';
 
-const environment = (variables: Record<string, string>) =>
+/** `podman run` options that set these environment variables. */
+export const environment = (variables: Record<string, string>) =>
   Object.entries(variables).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
 
 /** The image as the ECS task definition runs it: the contract's entrypoint, a published port, read-only. */

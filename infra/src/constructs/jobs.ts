@@ -2,7 +2,6 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { JOB_TABLE } from '@switchyard/api/job-table-shape';
 import { ECS_STOP_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
@@ -10,6 +9,7 @@ import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 import { IMAGE_USER, JOB_CONTAINER_NAME, serviceEnvironment } from '../image-contract';
+import { TaskRoles } from './task-roles';
 
 export interface JobsProps {
   readonly namePrefix: string;
@@ -79,30 +79,14 @@ export class Jobs extends Construct {
       name: `/ecs/${props.namePrefix}-job`,
       retentionInDays: props.logRetentionDays,
     });
-    const assumedByTasks = new DataAwsIamPolicyDocument(this, 'assumed-by-ecs-tasks', {
-      statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }] }],
+    // The same pair as the service's tasks: the agent's execution role (pull the image, write the
+    // job's logs) and the job's own role.
+    const roles = new TaskRoles(this, 'roles', {
+      namePrefix: `${props.namePrefix}-job`,
+      repositoryArn: props.repositoryArn,
+      logGroupArn: logGroup.arn,
     });
-    const execution = new IamRole(this, 'execution-role', {
-      name: `${props.namePrefix}-job-execution`,
-      assumeRolePolicy: assumedByTasks.json,
-    });
-    const executionPermissions = new DataAwsIamPolicyDocument(this, 'execution-permissions', {
-      statement: [
-        // GetAuthorizationToken has no resource-level permissions; AWS requires "*" here.
-        // https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html
-        { sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-        {
-          sid: 'PullServiceImage',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-          resources: [props.repositoryArn],
-        },
-        { sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
-      ],
-    });
-    new IamRolePolicy(this, 'execution-policy', { role: execution.id, name: 'pull-image-write-logs', policy: executionPermissions.json });
-
     // The job's own role: it reads its job and writes its progress and outcome, in this table only.
-    const task = new IamRole(this, 'task-role', { name: `${props.namePrefix}-job`, assumeRolePolicy: assumedByTasks.json });
     const taskPermissions = new DataAwsIamPolicyDocument(this, 'task-permissions', {
       statement: [
         {
@@ -112,7 +96,7 @@ export class Jobs extends Construct {
         },
       ],
     });
-    new IamRolePolicy(this, 'task-policy', { role: task.id, name: 'job-table', policy: taskPermissions.json });
+    new IamRolePolicy(this, 'task-policy', { role: roles.taskRoleId, name: 'job-table', policy: taskPermissions.json });
 
     const environment = serviceEnvironment({ JOBS_TABLE: table.name });
     const taskDefinition = new EcsTaskDefinition(this, 'task', {
@@ -122,8 +106,8 @@ export class Jobs extends Construct {
       cpu: String(props.cpu),
       memory: String(props.memoryMiB),
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.architecture === 'arm64' ? 'ARM64' : 'X86_64' },
-      executionRoleArn: execution.arn,
-      taskRoleArn: task.arn,
+      executionRoleArn: roles.executionRoleArn,
+      taskRoleArn: roles.taskRoleArn,
       volume: [{ name: 'tmp' }],
       containerDefinitions: JSON.stringify([
         {
@@ -153,7 +137,7 @@ export class Jobs extends Construct {
     this.tableArn = table.arn;
     this.taskDefinitionArn = taskDefinition.arn;
     this.taskDefinitionFamily = taskDefinition.family;
-    this.roleArns = [execution.arn, task.arn];
+    this.roleArns = [roles.executionRoleArn, roles.taskRoleArn];
     this.apiEnvironment = {
       JOBS_TABLE: table.name,
       JOB_CLUSTER: props.clusterName,

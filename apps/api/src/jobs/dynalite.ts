@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 /** A DynamoDB API on loopback: dynalite (on LevelDB) in a process of its own, so it can be stopped and started again. */
 export interface LocalTable {
@@ -9,7 +9,8 @@ export interface LocalTable {
   stop(): Promise<void>;
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** Whether something accepts connections on this loopback port. */
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     socket.once('connect', () => {
@@ -17,6 +18,18 @@ function portOpen(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
+  });
+}
+
+/** A loopback port nothing listens on now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
   });
 }
 

@@ -38,19 +38,11 @@ export interface JobRecord {
   expiresAt?: number;
 }
 
-/** What GET /jobs/{id} answers. */
-export interface JobView {
-  id: string;
-  kind: JobKind;
-  status: JobStatus;
-  progress: number;
-  runsOn: RunsOn;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  result?: JobResult;
-  error?: JobError;
-}
+/** What GET /jobs/{id} answers: the record less what only the store and the runner need. */
+export type JobView = Pick<
+  JobRecord,
+  'id' | 'kind' | 'status' | 'progress' | 'runsOn' | 'createdAt' | 'startedAt' | 'finishedAt' | 'result' | 'error'
+>;
 
 /** The most jobs one list answers with. */
 export const MAX_LIST = 100;

@@ -24,8 +24,6 @@ type Log = {
 export interface JobLauncher {
   /** Starts the job where its record says; a start that fails marks the job failed with the reason. */
   launch(record: JobRecord): Promise<void>;
-  /** Jobs running in this process, for a drain to wait on or interrupt. */
-  readonly inProcess: ReadonlySet<Promise<unknown>>;
   /** Interrupts the jobs running in this process, and waits until each has recorded why it stopped. */
   stop(): Promise<void>;
   /** Lets the jobs running in this process finish for up to `waitMs`, then stops the rest. */
@@ -117,7 +115,6 @@ export function createJobLauncher(config: JobsConfig, store: JobStore, log: Log)
 
   return {
     launch: (record) => launchers[record.runsOn](record),
-    inProcess,
     async stop() {
       stopping.abort();
       await Promise.allSettled([...inProcess]);

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobRequest, JobResult } from '@switchyard/domain/jobs';
 import { JOB_TABLE } from './table-shape';
-import { asOf, isFinished, MAX_LIST, TIMED_OUT, type JobError, type JobRecord, type JobStatus } from './job-record';
+import { asOf, MAX_LIST, TIMED_OUT, type JobError, type JobRecord, type JobStatus } from './job-record';
 
 /** The table's status index: `GET /jobs?status=` reads it newest first. */
 export const STATUS_INDEX = JOB_TABLE.statusIndex.name;
@@ -224,5 +224,3 @@ export class JobStore {
     }
   }
 }
-
-export { isFinished };

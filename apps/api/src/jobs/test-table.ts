@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { startLocalTable, type LocalTable } from './dynalite';
+import { freePort, startLocalTable, type LocalTable } from './dynalite';
 import { ensureJobTable } from './job-table';
 
 /** For tests: a job table in a real dynalite process on a free loopback port, reached through the real SDK. */
@@ -12,17 +11,6 @@ export interface TestTable {
   /** What a process needs in its environment to use this table. */
   readonly env: Record<string, string>;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTestTable({ path }: { path?: string } = {}): Promise<TestTable> {
