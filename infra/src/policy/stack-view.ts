@@ -15,9 +15,14 @@ export interface IamStatement {
 
 /** Read-only helpers over one synthesized stack, for policy rules. */
 export class StackView {
+  /**
+   * @param lifecycleKnown whether the stack shows its lifecycle blocks: a synthesized stack does,
+   * a plan (`terraform show -json`) does not, so rules that read them cannot judge a plan.
+   */
   constructor(
     readonly name: string,
     readonly json: SynthesizedStack & { data?: Record<string, Record<string, Record<string, unknown>>> },
+    readonly lifecycleKnown = true,
   ) {}
 
   get production(): boolean {

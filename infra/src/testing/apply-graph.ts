@@ -34,6 +34,11 @@ export class ApplyGraph {
     return [...this.nodes].filter((node) => pattern.test(node));
   }
 
+  /** Every edge, "A -> B" (A waits for B), sorted: two graphs with the same list order an apply the same way. */
+  edgeList(): string[] {
+    return [...this.edges].flatMap(([from, targets]) => [...targets].map((to) => `${from} -> ${to}`)).sort();
+  }
+
   /** Whether `node` waits, directly or not, for `target`. */
   waitsFor(node: string, target: string): boolean {
     const seen = new Set<string>();

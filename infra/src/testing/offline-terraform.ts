@@ -71,14 +71,17 @@ const OFFLINE_OVERRIDE = {
 
 export type OfflineTerraform = { available: true; env: NodeJS.ProcessEnv } | { available: false; reason: string };
 
-/** Whether terraform and the provider mirror are here; if not, why not (tests print it and skip). */
-export function offlineTerraform(): OfflineTerraform {
+/**
+ * Whether terraform and the provider mirror are here; if not, why not (tests print it and skip).
+ * The CLI configuration is written under `parent` (the temp dir unless given).
+ */
+export function offlineTerraform(parent = tmpdir()): OfflineTerraform {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) return { available: false, reason: 'the terraform CLI is not on PATH' };
   const mirror = findProviderMirror();
   if (!mirror)
     return { available: false, reason: `no filesystem mirror holds hashicorp/aws ${AWS_PROVIDER_VERSION} (set SWITCHYARD_TF_MIRROR)` };
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-tf-cli-'));
+  const dir = mkdtempSync(join(parent, 'switchyard-tf-cli-'));
   const cliConfig = join(dir, 'offline.tfrc');
   writeFileSync(cliConfig, offlineCliConfig(mirror));
   const env = {
@@ -99,16 +102,20 @@ export interface TerraformResult {
   stdout: string;
 }
 
-/** A synthesized stack in a directory of its own, initialised against the mirror, ready to validate and plan. */
+/**
+ * A stack in a directory of its own, initialised against the mirror, ready to validate and plan:
+ * a synthesized stack (cdk.tf.json), or, with `null`, an empty directory for HCL files to be written
+ * into before init. Either way the offline override file is beside it.
+ */
 export class OfflineStackDir {
   readonly dir: string;
 
   constructor(
-    stackJson: object,
+    stackJson: object | null,
     readonly env: NodeJS.ProcessEnv,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'switchyard-stack-'));
-    writeFileSync(join(this.dir, 'cdk.tf.json'), JSON.stringify(stackJson, null, 2));
+    if (stackJson) writeFileSync(join(this.dir, 'cdk.tf.json'), JSON.stringify(stackJson, null, 2));
     writeFileSync(join(this.dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
   }
 

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/environments';
 import { ServiceStack } from '../stacks/service-stack';
@@ -22,6 +23,24 @@ export function synthStack(environment: EnvironmentConfig): SynthesizedStack {
     repositoryRoot: REPOSITORY_ROOT,
   });
   return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+}
+
+/**
+ * The stack as `cdktf synth` writes cdk.tf.json, keys in their order and each block's metadata
+ * (its construct path) kept: what `pnpm infra:hcl` converts.
+ */
+export function synthStackAsWritten(environment: EnvironmentConfig): SynthesizedStack {
+  const stack = new ServiceStack(Testing.app(), `switchyard-${environment.name}`, {
+    environment,
+    sourceHash: 'f'.repeat(64),
+    repositoryRoot: REPOSITORY_ROOT,
+  });
+  const outdir = Testing.fullSynth(stack);
+  try {
+    return JSON.parse(readFileSync(join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Every resource of one type, by its logical name. */

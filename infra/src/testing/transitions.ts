@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { schemasOf } from '../hcl/provider-schema';
 import { ApplyGraph } from './apply-graph';
 import type { OfflineStackDir, PlanJson } from './offline-terraform';
 import { priorStateFrom, type PlanForState, type ProviderSchemas, type StackConfig } from './prior-state';
@@ -16,6 +17,30 @@ export interface Transition {
 }
 
 const configAddress = (address: string) => address.replace(/\[[^\]]+\]$/, '');
+
+/** Writes `state` as the directory's (offline) state, or removes it. */
+export function setState(dir: OfflineStackDir, state: object | undefined): void {
+  const path = join(dir.dir, 'offline.tfstate');
+  if (state) writeFileSync(path, JSON.stringify(state));
+  else rmSync(path, { force: true });
+}
+
+/**
+ * What a plan of `dir` against `state` would add, change and remove, from the change summary of
+ * `terraform plan -json` (outputs are not in a built state, so they always show as new and are
+ * not counted).
+ */
+export function plannedChanges(dir: OfflineStackDir, state: object, vars: Vars): { add: number; change: number; remove: number } {
+  setState(dir, state);
+  const result = dir.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-json'], vars);
+  if (result.status !== 0) throw new Error(`terraform plan failed:\n${result.output}`);
+  const messages = result.stdout
+    .split('\n')
+    .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { type?: string; changes?: Record<string, number> }) : {}));
+  const changes = messages.find((m) => m.type === 'change_summary')?.changes;
+  if (!changes) throw new Error('terraform plan -json printed no change summary');
+  return { add: changes.add ?? 0, change: changes.change ?? 0, remove: changes.remove ?? 0 };
+}
 
 /**
  * Plans transitions of a synthesized stack between variable settings, offline: the state before
@@ -57,43 +82,26 @@ export class TransitionLab {
   }
 
   private providerSchemas(): ProviderSchemas {
-    this.schemas ??= JSON.parse(
-      execFileSync('terraform', [`-chdir=${this.dir.dir}`, 'providers', 'schema', '-json'], {
-        env: this.dir.env,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      }),
-    ) as ProviderSchemas;
+    this.schemas ??= schemasOf(this.dir.dir, this.dir.env) as unknown as ProviderSchemas;
     return this.schemas;
-  }
-
-  private setState(state: object | undefined): void {
-    const path = join(this.dir.dir, 'offline.tfstate');
-    if (state) writeFileSync(path, JSON.stringify(state));
-    else rmSync(path, { force: true });
   }
 
   /** A saved plan against `state`, in a file of its own so a graph can be drawn from it later. */
   private planAgainst(state: object | undefined, vars: Vars, extra: string[] = []): { plan: PlanJson & PlanForState; file: string } {
-    this.setState(state);
+    setState(this.dir, state);
     const file = `transition-${(this.plans += 1)}.plan`;
     this.terraform(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`, ...extra], vars);
     return { plan: this.showJson(file), file };
   }
 
-  /**
-   * Whether a plan against `state` would change no managed resource, from the change summary of
-   * `terraform plan -json` (outputs are not in the built state, so they always show as new).
-   */
   private changesNothing(state: object, vars: Vars): boolean {
-    this.setState(state);
-    const lines = this.terraform(['plan', '-input=false', '-lock=false', '-refresh=false', '-json'], vars).split('\n');
-    const summary = lines.map((line) =>
-      line.startsWith('{') ? (JSON.parse(line) as { type?: string; changes?: Record<string, number> }) : {},
-    );
-    const changes = summary.find((m) => m.type === 'change_summary')?.changes;
-    if (!changes) throw new Error('terraform plan -json printed no change summary');
+    const changes = plannedChanges(this.dir, state, vars);
     return changes.add === 0 && changes.change === 0 && changes.remove === 0;
+  }
+
+  /** Takes `state` as the one after applying `vars`, e.g. a state another lab settled for an equivalent stack. */
+  adopt(vars: Vars, state: object): void {
+    this.settled.set(JSON.stringify(vars), state);
   }
 
   /**

@@ -90,7 +90,7 @@ export const ECS_RULES: PolicyRule[] = [
     'Autoscaling owns the task count: no deploy resets it.',
     (s) =>
       each(
-        s.resources('aws_ecs_service'),
+        s.lifecycleKnown ? s.resources('aws_ecs_service') : [],
         (r) => (r.lifecycle?.ignore_changes ?? []).includes('desired_count'),
         (r) => `${r.name} lets every apply set desired_count`,
       ),

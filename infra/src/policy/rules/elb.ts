@@ -111,7 +111,7 @@ export const ELB_RULES: PolicyRule[] = [
         (r) => ready.length === 2 && ready.every((d) => (r.depends_on ?? []).includes(d)),
         (r) => `${r.name} does not wait for the drain gate and the warm-up`,
       );
-      for (const block of [...gates, ...warmUps, ...s.resources('aws_ecs_task_set')]) {
+      for (const block of s.lifecycleKnown ? [...gates, ...warmUps, ...s.resources('aws_ecs_task_set')] : []) {
         if (block.lifecycle?.create_before_destroy !== true) problems.push(`${block.name} is destroyed before the routing leaves it`);
       }
       for (const gate of gates) {

@@ -1,0 +1,229 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EnvironmentConfig } from '../config/environments';
+import { schemasOf } from './provider-schema';
+import { GENERATED_MARK, type HclSchemas, type JsonStack } from './render-hcl';
+import { writeHcl } from './write-hcl';
+import { evaluate, RULES, type Finding } from '../policy/policy';
+import { stackJsonFromPlan, type PlanWithConfiguration } from '../policy/plan-view';
+import type { StackJson } from '../policy/rule';
+import { StackView } from '../policy/stack-view';
+import { hclStackDir } from '../testing/hcl-stack-dir';
+import { offlineTerraform, OfflineStackDir, type PlanJson } from '../testing/offline-terraform';
+import { planDifferences, type ComparablePlan } from '../testing/plan-diff';
+import { addressOf, REPOSITORY_ROOT, synthStackAsWritten } from '../testing/synth-stack';
+import { plannedChanges, TransitionLab, type Vars } from '../testing/transitions';
+
+/*
+ * The way out of CDKTF, proven with Terraform itself: the stack written as HCL (as `pnpm infra:hcl`
+ * writes it) is canonical, valid, plans exactly as the synthesized JSON does for every setting of
+ * the switch, and takes over the JSON stack's state with nothing to change.
+ */
+
+/** The switch's settings: each is planned from an empty state by both stacks. */
+const SETTINGS: Record<string, Vars> = {
+  defaults: {},
+  lambda: { compute: 'lambda' },
+  fargate: { compute: 'fargate' },
+  canary: { lambda_weight: '50' },
+  'standby and a prebuilt image': {
+    compute: 'lambda',
+    fargate_standby: 'true',
+    image_uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/other@sha256:' + 'a'.repeat(64),
+  },
+};
+
+/**
+ * What a plan cannot show a rule: lifecycle blocks. SWY-ECS-DESIRED reads only ignore_changes;
+ * SWY-SWITCH-ORDER's create_before_destroy part is unseen too, but its depends_on part still
+ * catches its break. The apply graphs below prove what those lifecycle blocks do in the HCL.
+ */
+const NOT_IN_A_PLAN = ['SWY-ECS-DESIRED'];
+
+export function describeHclExit(environment: EnvironmentConfig): void {
+  const terraform = offlineTerraform();
+  if (!terraform.available) {
+    console.warn(`\n*** SKIPPING HCL exit tests: ${terraform.reason} ***\n`);
+    test.skip('HCL exit', () => {});
+    return;
+  }
+  const stackName = `switchyard-${environment.name}`;
+  const stack = synthStackAsWritten(environment);
+  let json: OfflineStackDir;
+  let hcl: OfflineStackDir;
+  let schemas: HclSchemas;
+  let files: Array<{ name: string; bytes: number }>;
+
+  beforeAll(() => {
+    json = new OfflineStackDir(stack, terraform.env);
+    const init = json.init();
+    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    schemas = schemasOf(json.dir, terraform.env);
+    const written = hclStackDir(stack, stackName, terraform.env, schemas);
+    hcl = written.dir;
+    files = written.written.files;
+    const hclInit = hcl.init();
+    if (hclInit.status !== 0) throw new Error(`terraform init of the HCL failed:\n${hclInit.output}`);
+  }, 120_000);
+  afterAll(() => {
+    json?.remove();
+    hcl?.remove();
+  });
+
+  test('the HCL is in terraform fmt’s canonical format, and terraform validate accepts it', async () => {
+    const [fmt, validate] = await Promise.all([hcl.runAsync(['fmt', '-check', '-diff']), hcl.runAsync(['validate'])]);
+    expect(fmt).toMatchObject({ status: 0, output: '' });
+    expect(validate.output).toContain('The configuration is valid');
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    console.log(`${stackName}: ${files.length} HCL files, ${total} bytes: ${files.map((f) => `${f.name} ${f.bytes}`).join(', ')}`);
+  }, 60_000);
+
+  test('the variables keep their validation: bad values are refused with the same message as the JSON stack', async () => {
+    const rules = (name: string) => (stack.variable[name]?.validation as Array<{ error_message: string }>).map((v) => v.error_message);
+    const cases: Array<[Vars, string]> = [
+      [{ compute: 'ec2' }, rules('compute')[0]!],
+      [{ lambda_weight: '150' }, rules('lambda_weight')[0]!],
+      [{ compute: 'lambda', lambda_weight: '0' }, rules('lambda_weight')[1]!],
+    ];
+    for (const [bad, message] of cases) {
+      const [fromJson, fromHcl] = await Promise.all([json, hcl].map((dir) => dir.runAsync(['plan', '-input=false', '-lock=false'], bad)));
+      for (const result of [fromJson!, fromHcl!]) {
+        expect(result.status).not.toBe(0);
+        expect(result.output.replace(/\s+/g, ' ')).toContain(`Invalid value for variable`);
+        expect(result.output.replace(/\s+/g, ' ')).toContain(message.replace(/\s+/g, ' '));
+      }
+    }
+  }, 120_000);
+
+  test.each(Object.entries(SETTINGS))(
+    'planned from an empty state with %s, the HCL and the JSON stack list the same addresses, actions, values and outputs',
+    async (_, vars) => {
+      const [fromJson, fromHcl] = (await Promise.all([json.plan(vars), hcl.plan(vars)])) as [
+        PlanJson & ComparablePlan,
+        PlanJson & ComparablePlan,
+      ];
+      expect(fromJson.resource_changes.length).toBeGreaterThan(50);
+      expect(planDifferences(fromJson, fromHcl, ['JSON', 'HCL'])).toEqual([]);
+
+      // The comparison is not blind: one value changed in the HCL plan is reported.
+      const altered = structuredClone(fromHcl);
+      const logGroup = altered.resource_changes.find((r) => r.address.startsWith('aws_cloudwatch_log_group.'))!;
+      (logGroup.change.after as Record<string, unknown>).retention_in_days = 1;
+      expect(planDifferences(fromJson, altered, ['JSON', 'HCL'])).toEqual([
+        `${logGroup.address}.after.retention_in_days: ${String((fromJson.resource_changes.find((r) => r.address === logGroup.address)!.change.after as Record<string, unknown>).retention_in_days)} vs 1`,
+      ]);
+      const created = fromHcl.resource_changes.filter((r) => r.change.actions.includes('create')).length;
+      console.log(
+        `${stackName} ${JSON.stringify(vars)}: ${fromHcl.resource_changes.length} resource instances (${created} to create) and ` +
+          `${Object.keys(fromHcl.output_changes ?? {}).length} outputs, identical in both plans`,
+      );
+    },
+    120_000,
+  );
+
+  describe('a state written by the JSON stack', () => {
+    let lab: TransitionLab;
+    beforeAll(() => {
+      lab = new TransitionLab(json, stack);
+    });
+
+    test.each([
+      ['Lambda', { compute: 'lambda' }],
+      ['Fargate', { compute: 'fargate' }],
+    ] as Array<[string, Vars]>)(
+      'serving %s, is taken over by the HCL stack with nothing to add, change or remove',
+      (_, vars) => {
+        const state = lab.stateAfter(vars);
+        // The JSON stack itself plans no change against it (the state is settled)…
+        expect(plannedChanges(json, state, vars)).toEqual({ add: 0, change: 0, remove: 0 });
+        // …and neither does the HCL.
+        expect(plannedChanges(hcl, state, vars)).toEqual({ add: 0, change: 0, remove: 0 });
+        // A different setting against the same state does plan changes: the check can fail.
+        const other: Vars = { compute: vars.compute === 'fargate' ? 'lambda' : 'fargate' };
+        expect(plannedChanges(hcl, state, other)).not.toEqual({ add: 0, change: 0, remove: 0 });
+        rmSync(join(hcl.dir, 'offline.tfstate'), { force: true });
+      },
+      180_000,
+    );
+
+    test('the policy rules hold the HCL as they hold the JSON stack, judged from its plan (terraform show -json)', () => {
+      const fargate: Vars = { compute: 'fargate' };
+      const hclLab = new TransitionLab(hcl, stack);
+      hclLab.adopt(fargate, lab.stateAfter(fargate));
+      const fromPlan = stackJsonFromPlan(hclLab.transition(fargate, fargate).plan as unknown as PlanWithConfiguration, schemas);
+      const view = new StackView(stackName, fromPlan, false);
+      const findings = evaluate(view);
+      expect(findings.filter((f) => !f.waived)).toEqual([]);
+      const ids = (list: Finding[]) => [...new Set(list.map((f) => f.ruleId))].sort();
+      expect(ids(findings)).toEqual(ids(evaluate(new StackView(stackName, stack))));
+
+      // Each rule sees what it judges in the plan: break the stack its way and it reports it, on the
+      // plan's stack as on the synthesized one. A rule with nothing to judge in this stack (an
+      // HTTPS listener, a production setting) is blind on both; a plan adds one blind spot only.
+      const blindTo = (json: StackJson, lifecycleKnown: boolean) =>
+        RULES.filter((rule) => {
+          const broken = structuredClone(json) as StackJson;
+          try {
+            rule.breakingExample(broken);
+          } catch {
+            return true;
+          }
+          return rule.check(new StackView(stackName, broken, lifecycleKnown)).length === 0;
+        }).map((rule) => rule.id);
+      const blindInJson = blindTo(stack, true);
+      const blindInPlan = blindTo(fromPlan, false);
+      expect(blindInPlan.filter((id) => !blindInJson.includes(id))).toEqual(NOT_IN_A_PLAN);
+      console.log(
+        `${stackName}: ${RULES.length} policy rules on the HCL's plan, the same findings as on the JSON stack; ` +
+          `${RULES.length - blindInPlan.length} shown to catch their break there (blind in this stack either way: ${blindInJson.join(', ') || 'none'})`,
+      );
+    }, 180_000);
+
+    // The ordering that makes the switch safe (proven on the JSON stack by the apply-order tests)
+    // is the HCL's too: Terraform draws the same apply graph for both.
+    test.each([
+      ['Lambda', 'Fargate', { compute: 'lambda' }, { compute: 'fargate' }],
+      ['Fargate', 'Lambda', { compute: 'fargate' }, { compute: 'lambda' }],
+    ] as Array<[string, string, Vars, Vars]>)(
+      'a switch from %s to %s: the HCL plans the same actions and its apply graph is the JSON stack’s, edge for edge',
+      (_, __, from, to) => {
+        const hclLab = new TransitionLab(hcl, stack);
+        hclLab.adopt(from, lab.stateAfter(from));
+        const [viaJson, viaHcl] = [lab.transition(from, to), hclLab.transition(from, to)];
+        expect([...viaHcl.actions]).toEqual([...viaJson.actions]);
+        expect(viaHcl.graph.edgeList()).toEqual(viaJson.graph.edgeList());
+        // And the graph is the switch's: the routing waits for the tasks, or the tasks for the routing.
+        const routing = viaHcl.graph.nodesFor(addressOf(stack, 'aws_lb_listener_rule'), 'apply');
+        const tasks = addressOf(stack, 'aws_ecs_task_set');
+        const [waiting, awaited] =
+          to.compute === 'fargate' ? [routing, viaHcl.graph.nodesFor(tasks, 'apply')] : [viaHcl.graph.nodesFor(tasks, 'destroy'), routing];
+        expect(waiting.length * awaited.length).toBeGreaterThan(0);
+        for (const node of waiting) expect(awaited.some((target) => viaHcl.graph.waitsFor(node, target))).toBe(true);
+        console.log(`${stackName}: ${_} → ${__}: ${viaHcl.graph.edgeList().length} apply-graph edges, identical`);
+      },
+      180_000,
+    );
+  });
+
+  test('a new export replaces its own files only: a team’s file is kept, one with a generated file’s name stops it', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'hcl-out-'));
+    const write = () =>
+      writeHcl({ stack: stack as JsonStack, stackName, outDir, repositoryRoot: REPOSITORY_ROOT, schemas, env: terraform.env });
+    write();
+    writeFileSync(join(outDir, 'team.tf'), '# the team’s own\n');
+    writeFileSync(join(outDir, 'retired.tf'), `${GENERATED_MARK} from the CDKTF stack ${stackName}.\n`);
+    writeFileSync(join(outDir, 'terraform.tfstate'), '{}');
+    const again = write();
+    expect(again.kept).toEqual(['team.tf']);
+    expect(again.removed).toEqual(['retired.tf']);
+    expect(readdirSync(outDir).sort()).toEqual([...files.map((f) => f.name), 'team.tf', 'terraform.tfstate'].sort());
+
+    expect(readFileSync(join(outDir, 'variables.tf'), 'utf8').startsWith(GENERATED_MARK)).toBe(true);
+    writeFileSync(join(outDir, 'variables.tf'), '# the team’s variables\n');
+    expect(write).toThrow(/has variables\.tf, not written by pnpm infra:hcl/);
+    expect(readFileSync(join(outDir, 'variables.tf'), 'utf8')).toBe('# the team’s variables\n');
+    expect(readdirSync(outDir)).toContain('team.tf');
+    rmSync(outDir, { recursive: true });
+  });
+}

@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { terraformFmt } from './provider-schema';
+import { GENERATED_MARK, renderHcl, type HclSchemas, type JsonStack } from './render-hcl';
+
+export interface HclExport {
+  /** The stack as synthesized (cdk.tf.json), parsed. */
+  stack: JsonStack;
+  stackName: string;
+  outDir: string;
+  /** The repository the stack's paths point into; they become relative to outDir. */
+  repositoryRoot: string;
+  schemas: HclSchemas;
+  /** For the terraform CLI (fmt). */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface WrittenHcl {
+  files: Array<{ name: string; bytes: number }>;
+  /** Files of an earlier export that this one no longer has, removed. */
+  removed: string[];
+  /** .tf files in outDir that no export wrote, left as they are. */
+  kept: string[];
+}
+
+const isGenerated = (path: string) => readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
+
+/**
+ * Writes the stack as HCL files into outDir, each in `terraform fmt`'s format. Only files an
+ * export wrote are replaced or removed; a .tf file of anyone else's with a generated file's name
+ * stops the export before anything is written. State and .terraform are never touched.
+ */
+export function writeHcl({ stack, stackName, outDir, repositoryRoot, schemas, env }: HclExport): WrittenHcl {
+  const toRoot = relative(outDir, repositoryRoot) || '.';
+  const rendered = renderHcl(stack, schemas, {
+    stackName,
+    pathRewrites: [{ from: repositoryRoot, to: `\${path.module}/${toRoot}` }],
+  });
+  const existing = existsSync(outDir) ? readdirSync(outDir).filter((name) => name.endsWith('.tf')) : [];
+  const foreign = existing.filter((name) => !isGenerated(join(outDir, name)));
+  const clashes = foreign.filter((name) => name in rendered);
+  if (clashes.length)
+    throw new Error(`${outDir} has ${clashes.join(', ')}, not written by pnpm infra:hcl; move them away or choose another --out`);
+  const formatted = Object.entries(rendered).map(([name, content]) => [name, terraformFmt(content, env)] as const);
+
+  mkdirSync(outDir, { recursive: true });
+  const removed = existing.filter((name) => !foreign.includes(name) && !(name in rendered));
+  for (const name of removed) rmSync(join(outDir, name));
+  for (const [name, content] of formatted) writeFileSync(join(outDir, name), content);
+  return {
+    files: formatted.map(([name, content]) => ({ name, bytes: Buffer.byteLength(content) })),
+    removed,
+    kept: foreign,
+  };
+}

@@ -1,0 +1,143 @@
+import { findSchema, type HclSchemas, type SchemaBlock } from '../hcl/render-hcl';
+import type { SynthesizedStack } from '../testing/synth-stack';
+
+/*
+ * A stack as the policy rules read it, rebuilt from a plan (`terraform show -json`) instead of the
+ * synthesized JSON: so the same rules hold a stack that is no longer synthesized, such as the HCL
+ * a team keeps after leaving CDKTF.
+ *
+ * A plan has each argument's expression (a constant, or only the names it references) and its
+ * planned value. The rules compare references, so an argument that is exactly a reference is
+ * written back as `${reference}`, and a referenced value inside a larger one (an ARN in a policy
+ * statement, a table name in a container definition) is written back as its reference too.
+ * A plan has no lifecycle blocks; rules that read them say so through `lifecycleKnown`.
+ */
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Expression = { constant_value?: Json; references?: string[] };
+type Expressions = Record<string, Expression | Array<Record<string, Expression | unknown>>>;
+
+interface PlanResource {
+  address: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  values?: Record<string, Json>;
+}
+
+interface ConfigResource extends Omit<PlanResource, 'values'> {
+  expressions?: Expressions;
+  depends_on?: string[];
+  provisioners?: Array<{ type: string; expressions?: Expressions }>;
+}
+
+export interface PlanWithConfiguration {
+  planned_values: { root_module: { resources?: PlanResource[] } };
+  prior_state?: { values?: { root_module?: { resources?: PlanResource[] } } };
+  configuration: { root_module: { resources?: ConfigResource[] } };
+}
+
+/** A JSON document in a canonical form: keys sorted, and lists too (IAM and the provider reorder them). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  return value;
+}
+
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Whether a planned value is the referenced one: equal, or the same JSON document written another
+ * way (a role policy holds a policy document's JSON as the provider normalised it).
+ */
+function sameValue(resolved: Json | undefined, planned: Json): boolean {
+  if (resolved === planned) return true;
+  if (typeof resolved !== 'string' || typeof planned !== 'string') return false;
+  const [a, b] = [parsed(resolved), parsed(planned)];
+  return typeof a === 'object' && a !== null && JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+const configAddress = (r: PlanResource) => `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+
+export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchemas): SynthesizedStack {
+  const values = new Map<string, Record<string, Json>>();
+  for (const r of [...(plan.planned_values.root_module.resources ?? []), ...(plan.prior_state?.values?.root_module?.resources ?? [])])
+    if (r.values && !values.has(configAddress(r))) values.set(configAddress(r), r.values);
+
+  /** The value a reference such as aws_iam_role.x.arn or data.aws_iam_policy_document.y.json names, when known. */
+  const resolve = (reference: string): Json | undefined => {
+    const parts = reference.split('.');
+    const [address, attribute] = parts[0] === 'data' ? [parts.slice(0, 3).join('.'), parts[3]] : [parts.slice(0, 2).join('.'), parts[2]];
+    return attribute && /^(data\.)?(aws|terraform)_/.test(address) ? values.get(address)?.[attribute.replace(/\[.*$/, '')] : undefined;
+  };
+
+  const substitute = (value: Json, references: string[]): Json => {
+    if (typeof value === 'string') {
+      const known = references
+        .map((reference) => [reference, resolve(reference)] as const)
+        .filter((pair): pair is readonly [string, string] => typeof pair[1] === 'string' && pair[1].length >= 6)
+        .sort((a, b) => b[1].length - a[1].length);
+      return known.reduce((text, [reference, resolved]) => text.split(resolved).join(`\${${reference}}`), value);
+    }
+    if (Array.isArray(value)) return value.map((item) => substitute(item, references));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, references)]));
+    return value;
+  };
+
+  const argument = (expression: Expression, planned: Json | undefined): Json | undefined => {
+    if ('constant_value' in expression) return expression.constant_value!;
+    const references = expression.references ?? [];
+    if (!references.length) return planned;
+    if (planned === undefined || planned === null) return `\${${references[0]}}`;
+    const exact = references.find((reference) => sameValue(resolve(reference), planned));
+    return exact ? `\${${exact}}` : substitute(planned, references);
+  };
+
+  // Nested blocks as the synthesized JSON writes them: a block type that allows one block is an
+  // object, any other a list.
+  const body = (
+    expressions: Expressions | undefined,
+    planned: Record<string, Json> | undefined,
+    schema: SchemaBlock | undefined,
+  ): Record<string, Json> => {
+    const out: Record<string, Json> = {};
+    for (const [key, expression] of Object.entries(expressions ?? {})) {
+      const plannedValue = planned?.[key];
+      let value: Json | undefined;
+      if (Array.isArray(expression)) {
+        const nested = schema?.block_types?.[key];
+        const blocks = expression.map((block, i) =>
+          body(block as Expressions, (Array.isArray(plannedValue) ? plannedValue[i] : undefined) as Record<string, Json>, nested?.block),
+        );
+        value = nested?.max_items === 1 || nested?.nesting_mode === 'single' ? (blocks[0] ?? null) : blocks;
+      } else value = argument(expression, plannedValue);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  };
+
+  const stack = { resource: {}, data: {}, variable: {}, output: {}, terraform: {}, provider: {} } as SynthesizedStack & {
+    data: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  for (const r of plan.configuration.root_module.resources ?? []) {
+    const schema = findSchema(schemas, r.mode === 'data' ? 'data_source_schemas' : 'resource_schemas', r.type);
+    const content: Record<string, unknown> = body(r.expressions, values.get(configAddress(r)), schema);
+    if (r.depends_on?.length) content.depends_on = r.depends_on;
+    if (r.provisioners?.length) content.provisioner = r.provisioners.map((p) => ({ [p.type]: body(p.expressions, undefined, undefined) }));
+    const group = r.mode === 'data' ? stack.data : stack.resource;
+    (group[r.type] ??= {})[r.name] = content;
+  }
+  return stack;
+}
