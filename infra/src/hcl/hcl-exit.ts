@@ -10,10 +10,12 @@ import { stackJsonFromPlan, type PlanWithConfiguration } from '../policy/plan-vi
 import type { StackJson } from '../policy/rule';
 import { StackView } from '../policy/stack-view';
 import { hclStackDir } from '../testing/hcl-stack-dir';
-import { offlineTerraform, OfflineStackDir, type PlanJson } from '../testing/offline-terraform';
+import type { OfflineStackDir, PlanJson } from '../testing/offline-terraform';
 import { planDifferences, type ComparablePlan } from '../testing/plan-diff';
-import { addressOf, REPOSITORY_ROOT, synthStackAsWritten } from '../testing/synth-stack';
-import { plannedChanges, TransitionLab, type Vars } from '../testing/transitions';
+import { addressOf, REPOSITORY_ROOT } from '../testing/synth-stack';
+import type { StackFixture } from '../testing/stack-fixture';
+import { runInfraScript } from '../testing/infra-script';
+import { plannedChanges, setState, TransitionLab, type Vars } from '../testing/transitions';
 
 /*
  * The way out of CDKTF, proven with Terraform itself: the stack written as HCL (as `pnpm infra:hcl`
@@ -23,8 +25,7 @@ import { plannedChanges, TransitionLab, type Vars } from '../testing/transitions
 
 /** The switch's settings: each is planned from an empty state by both stacks. */
 const SETTINGS: Record<string, Vars> = {
-  defaults: {},
-  lambda: { compute: 'lambda' },
+  'defaults (Lambda)': {},
   fargate: { compute: 'fargate' },
   canary: { lambda_weight: '50' },
   'standby and a prebuilt image': {
@@ -41,35 +42,29 @@ const SETTINGS: Record<string, Vars> = {
  */
 const NOT_IN_A_PLAN = ['SWY-ECS-DESIRED'];
 
-export function describeHclExit(environment: EnvironmentConfig): void {
-  const terraform = offlineTerraform();
-  if (!terraform.available) {
-    console.warn(`\n*** SKIPPING HCL exit tests: ${terraform.reason} ***\n`);
-    test.skip('HCL exit', () => {});
-    return;
-  }
+export interface HclExitOptions {
+  /** Also run the commands end to end (infra:policy, a repeated export): once is enough, in one stack. */
+  commands: boolean;
+}
+
+export function describeHclExit(environment: EnvironmentConfig, fixture: StackFixture, { commands }: HclExitOptions): void {
   const stackName = `switchyard-${environment.name}`;
-  const stack = synthStackAsWritten(environment);
-  let json: OfflineStackDir;
+  const { stack, env } = fixture;
+  // The commands' tests run in one stack only; elsewhere they are not registered at all.
+  const skip = (() => {}) as unknown as typeof test;
   let hcl: OfflineStackDir;
   let schemas: HclSchemas;
   let files: Array<{ name: string; bytes: number }>;
 
   beforeAll(() => {
-    json = new OfflineStackDir(stack, terraform.env);
-    const init = json.init();
-    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.output}`);
-    schemas = schemasOf(json.dir, terraform.env);
-    const written = hclStackDir(stack, stackName, terraform.env, schemas);
+    schemas = schemasOf(fixture.json.dir, env);
+    const written = hclStackDir(stack, stackName, env, schemas);
     hcl = written.dir;
     files = written.written.files;
     const hclInit = hcl.init();
     if (hclInit.status !== 0) throw new Error(`terraform init of the HCL failed:\n${hclInit.output}`);
   }, 120_000);
-  afterAll(() => {
-    json?.remove();
-    hcl?.remove();
-  });
+  afterAll(() => hcl?.remove());
 
   test('the HCL is in terraform fmt’s canonical format, and terraform validate accepts it', async () => {
     const [fmt, validate] = await Promise.all([hcl.runAsync(['fmt', '-check', '-diff']), hcl.runAsync(['validate'])]);
@@ -79,27 +74,27 @@ export function describeHclExit(environment: EnvironmentConfig): void {
     console.log(`${stackName}: ${files.length} HCL files, ${total} bytes: ${files.map((f) => `${f.name} ${f.bytes}`).join(', ')}`);
   }, 60_000);
 
-  test('the variables keep their validation: bad values are refused with the same message as the JSON stack', async () => {
+  test('the variables keep their validation: bad values are refused with the JSON stack’s messages', async () => {
     const rules = (name: string) => (stack.variable[name]?.validation as Array<{ error_message: string }>).map((v) => v.error_message);
     const cases: Array<[Vars, string]> = [
       [{ compute: 'ec2' }, rules('compute')[0]!],
       [{ lambda_weight: '150' }, rules('lambda_weight')[0]!],
       [{ compute: 'lambda', lambda_weight: '0' }, rules('lambda_weight')[1]!],
     ];
-    for (const [bad, message] of cases) {
-      const [fromJson, fromHcl] = await Promise.all([json, hcl].map((dir) => dir.runAsync(['plan', '-input=false', '-lock=false'], bad)));
-      for (const result of [fromJson!, fromHcl!]) {
-        expect(result.status).not.toBe(0);
-        expect(result.output.replace(/\s+/g, ' ')).toContain(`Invalid value for variable`);
-        expect(result.output.replace(/\s+/g, ' ')).toContain(message.replace(/\s+/g, ' '));
-      }
-    }
+    const results = await Promise.all(cases.map(([bad]) => hcl.runAsync(['plan', '-input=false', '-lock=false'], bad)));
+    results.forEach((result, i) => {
+      expect(result.status).not.toBe(0);
+      expect(result.output.replace(/\s+/g, ' ')).toContain('Invalid value for variable');
+      expect(result.output.replace(/\s+/g, ' ')).toContain(cases[i]![1].replace(/\s+/g, ' '));
+    });
   }, 120_000);
 
   test.each(Object.entries(SETTINGS))(
     'planned from an empty state with %s, the HCL and the JSON stack list the same addresses, actions, values and outputs',
     async (_, vars) => {
-      const [fromJson, fromHcl] = (await Promise.all([json.plan(vars), hcl.plan(vars)])) as [
+      // The lab leaves the state of its last plan in the JSON stack's directory: start from none.
+      for (const dir of [fixture.json, hcl]) setState(dir, undefined);
+      const [fromJson, fromHcl] = (await Promise.all([fixture.json.plan(vars), hcl.plan(vars)])) as [
         PlanJson & ComparablePlan,
         PlanJson & ComparablePlan,
       ];
@@ -123,10 +118,10 @@ export function describeHclExit(environment: EnvironmentConfig): void {
   );
 
   describe('a state written by the JSON stack', () => {
-    let lab: TransitionLab;
-    beforeAll(() => {
-      lab = new TransitionLab(json, stack);
-    });
+    const lab = {
+      stateAfter: (vars: Vars) => fixture.lab.stateAfter(vars),
+      transition: (from: Vars, to: Vars) => fixture.lab.transition(from, to),
+    };
 
     test.each([
       ['Lambda', { compute: 'lambda' }],
@@ -134,24 +129,33 @@ export function describeHclExit(environment: EnvironmentConfig): void {
     ] as Array<[string, Vars]>)(
       'serving %s, is taken over by the HCL stack with nothing to add, change or remove',
       (_, vars) => {
+        // The lab's state is settled: the JSON stack plans no change against it.
         const state = lab.stateAfter(vars);
-        // The JSON stack itself plans no change against it (the state is settled)…
-        expect(plannedChanges(json, state, vars)).toEqual({ add: 0, change: 0, remove: 0 });
-        // …and neither does the HCL.
         expect(plannedChanges(hcl, state, vars)).toEqual({ add: 0, change: 0, remove: 0 });
-        // A different setting against the same state does plan changes: the check can fail.
-        const other: Vars = { compute: vars.compute === 'fargate' ? 'lambda' : 'fargate' };
-        expect(plannedChanges(hcl, state, other)).not.toEqual({ add: 0, change: 0, remove: 0 });
-        rmSync(join(hcl.dir, 'offline.tfstate'), { force: true });
+        if (vars.compute === 'lambda') {
+          // Against the same state, another setting does plan changes: the check can fail.
+          expect(plannedChanges(hcl, state, { compute: 'fargate' })).not.toEqual({ add: 0, change: 0, remove: 0 });
+        }
+        setState(hcl, undefined);
       },
       180_000,
     );
 
+    /** A saved plan of the HCL against the JSON stack's state serving Fargate, made once: its file name. */
+    let policyPlan: string | undefined;
+    const planForPolicy = (): string => {
+      if (policyPlan) return policyPlan;
+      setState(hcl, lab.stateAfter({ compute: 'fargate' }));
+      const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-out=policy.plan'], { compute: 'fargate' });
+      if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.output}`);
+      return (policyPlan = 'policy.plan');
+    };
+
     test('the policy rules hold the HCL as they hold the JSON stack, judged from its plan (terraform show -json)', () => {
-      const fargate: Vars = { compute: 'fargate' };
-      const hclLab = new TransitionLab(hcl, stack);
-      hclLab.adopt(fargate, lab.stateAfter(fargate));
-      const fromPlan = stackJsonFromPlan(hclLab.transition(fargate, fargate).plan as unknown as PlanWithConfiguration, schemas);
+      const shown = hcl.run(['show', '-json', planForPolicy()]);
+      expect(shown.status).toBe(0);
+      const { json: fromPlan, unknown } = stackJsonFromPlan(JSON.parse(shown.stdout) as PlanWithConfiguration, schemas);
+      expect(unknown).toEqual([]);
       const view = new StackView(stackName, fromPlan, false);
       const findings = evaluate(view);
       expect(findings.filter((f) => !f.waived)).toEqual([]);
@@ -180,6 +184,49 @@ export function describeHclExit(environment: EnvironmentConfig): void {
       );
     }, 180_000);
 
+    (commands ? test : skip)(
+      'pnpm infra:policy judges a saved plan of the HCL: it passes, fails on a broken edit, and refuses a plan it cannot judge',
+      () => {
+        const fargate: Vars = { compute: 'fargate' };
+        const policy = (plan: string) => runInfraScript('policy.ts', [hcl.dir, join(hcl.dir, plan)], env);
+        const planTo = (file: string, state: object | undefined) => {
+          setState(hcl, state);
+          const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`], fargate);
+          expect(planned.status).toBe(0);
+        };
+        const state = lab.stateAfter(fargate);
+        const passing = policy(planForPolicy());
+        expect(passing.stderr).toBe('');
+        expect(passing.stdout).toContain(`${stackName}: ${RULES.length} rules, 0 failing`);
+        expect(passing.status).toBe(0);
+
+        // A team's edit that breaks a rule: image scanning turned off in the HCL.
+        const file = readdirSync(hcl.dir).find(
+          (name) => name.endsWith('.tf') && readFileSync(join(hcl.dir, name), 'utf8').includes('scan_on_push = true'),
+        )!;
+        const original = readFileSync(join(hcl.dir, file), 'utf8');
+        writeFileSync(join(hcl.dir, file), original.replace('scan_on_push = true', 'scan_on_push = false'));
+        try {
+          planTo('broken.plan', state);
+          const failing = policy('broken.plan');
+          expect(failing.stdout).toMatch(/FAILS {3}ECR\.1: registry_repository_\w+ does not scan on push/);
+          expect(failing.stdout).toContain(`${stackName}: ${RULES.length} rules, 1 failing`);
+          expect(failing.status).toBe(1);
+        } finally {
+          writeFileSync(join(hcl.dir, file), original);
+        }
+
+        // A first plan, from no state: the values that depend on what is not yet created are unknown.
+        planTo('first.plan', undefined);
+        const unjudged = policy('first.plan');
+        expect(unjudged.status).toBe(2);
+        expect(unjudged.stderr).toMatch(
+          /only after apply \(.*container_definitions.*\), built from several others; .*Judge a plan made against the deployed state/s,
+        );
+      },
+      180_000,
+    );
+
     // The ordering that makes the switch safe (proven on the JSON stack by the apply-order tests)
     // is the HCL's too: Terraform draws the same apply graph for both.
     test.each([
@@ -206,24 +253,26 @@ export function describeHclExit(environment: EnvironmentConfig): void {
     );
   });
 
-  test('a new export replaces its own files only: a team’s file is kept, one with a generated file’s name stops it', () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'hcl-out-'));
-    const write = () =>
-      writeHcl({ stack: stack as JsonStack, stackName, outDir, repositoryRoot: REPOSITORY_ROOT, schemas, env: terraform.env });
-    write();
-    writeFileSync(join(outDir, 'team.tf'), '# the team’s own\n');
-    writeFileSync(join(outDir, 'retired.tf'), `${GENERATED_MARK} from the CDKTF stack ${stackName}.\n`);
-    writeFileSync(join(outDir, 'terraform.tfstate'), '{}');
-    const again = write();
-    expect(again.kept).toEqual(['team.tf']);
-    expect(again.removed).toEqual(['retired.tf']);
-    expect(readdirSync(outDir).sort()).toEqual([...files.map((f) => f.name), 'team.tf', 'terraform.tfstate'].sort());
+  (commands ? test : skip)(
+    'a new export replaces its own files only: a team’s file is kept, one with a generated file’s name stops it',
+    () => {
+      const outDir = mkdtempSync(join(tmpdir(), 'hcl-out-'));
+      const write = () => writeHcl({ stack: stack as JsonStack, stackName, outDir, repositoryRoot: REPOSITORY_ROOT, schemas, env: env });
+      write();
+      writeFileSync(join(outDir, 'team.tf'), '# the team’s own\n');
+      writeFileSync(join(outDir, 'retired.tf'), `${GENERATED_MARK} from the CDKTF stack ${stackName}.\n`);
+      writeFileSync(join(outDir, 'terraform.tfstate'), '{}');
+      const again = write();
+      expect(again.kept).toEqual(['team.tf']);
+      expect(again.removed).toEqual(['retired.tf']);
+      expect(readdirSync(outDir).sort()).toEqual([...files.map((f) => f.name), 'team.tf', 'terraform.tfstate'].sort());
 
-    expect(readFileSync(join(outDir, 'variables.tf'), 'utf8').startsWith(GENERATED_MARK)).toBe(true);
-    writeFileSync(join(outDir, 'variables.tf'), '# the team’s variables\n');
-    expect(write).toThrow(/has variables\.tf, not written by pnpm infra:hcl/);
-    expect(readFileSync(join(outDir, 'variables.tf'), 'utf8')).toBe('# the team’s variables\n');
-    expect(readdirSync(outDir)).toContain('team.tf');
-    rmSync(outDir, { recursive: true });
-  });
+      expect(readFileSync(join(outDir, 'variables.tf'), 'utf8').startsWith(GENERATED_MARK)).toBe(true);
+      writeFileSync(join(outDir, 'variables.tf'), '# the team’s variables\n');
+      expect(write).toThrow(/has variables\.tf, not written by pnpm infra:hcl/);
+      expect(readFileSync(join(outDir, 'variables.tf'), 'utf8')).toBe('# the team’s variables\n');
+      expect(readdirSync(outDir)).toContain('team.tf');
+      rmSync(outDir, { recursive: true });
+    },
+  );
 }

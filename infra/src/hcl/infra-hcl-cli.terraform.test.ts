@@ -2,20 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInfraScript } from '../testing/infra-script';
 import { offlineTerraform } from '../testing/offline-terraform';
 import { GENERATED_MARK } from './render-hcl';
 
 // `pnpm infra:hcl` end to end: the real synth of the repository's stacks, then terraform on its output.
-const INFRA = join(__dirname, '..', '..');
 const terraform = offlineTerraform();
 const describeWithTerraform = terraform.available ? describe : describe.skip;
 
-const TSX_CLI = require.resolve('tsx/cli', { paths: [INFRA] });
-
-function infraHcl(args: string[], env: NodeJS.ProcessEnv = terraform.available ? terraform.env : process.env) {
-  const result = spawnSync(process.execPath, [TSX_CLI, 'scripts/hcl.ts', ...args], { cwd: INFRA, env, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const infraHcl = (args: string[], env: NodeJS.ProcessEnv = terraform.available ? terraform.env : process.env) =>
+  runInfraScript('hcl.ts', args, env);
 
 function terraformIn(dir: string, args: string[]) {
   const result = spawnSync('terraform', [`-chdir=${dir}`, ...args, '-no-color'], {
@@ -65,6 +61,27 @@ describeWithTerraform('pnpm infra:hcl', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('usage: pnpm infra:hcl');
+  });
+
+  test('--help prints the usage of pnpm infra:hcl and of pnpm infra:policy', () => {
+    expect(infraHcl(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: pnpm infra:hcl') });
+    const policy = runInfraScript('policy.ts', ['--help'], process.env);
+    expect(policy).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('usage: pnpm infra:policy <terraform directory> <plan file>'),
+    });
+  });
+
+  test.each([
+    [[], /give a terraform directory and a plan file/],
+    [['.', 'no-such.plan'], /no plan file .*no-such\.plan \(make one with terraform plan -out\)/],
+    [['/no/such/dir', 'x.plan'], /no directory \/no\/such\/dir/],
+    [['.', 'package.json'], /was not written by pnpm infra:hcl; name the stack with --stack/],
+    [['.', 'package.json', '--stack'], /--stack needs a name/],
+  ])('pnpm infra:policy %j is refused with exit 2 and says why', (args, message) => {
+    const result = runInfraScript('policy.ts', args, process.env);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
   });
 
   test('without terraform on PATH it stops before writing and says what to install', () => {

@@ -67,6 +67,8 @@ const PLAN: PlanWithConfiguration = {
           name: 'registry',
           values: { image_scanning_configuration: [{ scan_on_push: true }] },
         },
+        // Planned, but its input is known only after apply.
+        { address: 'terraform_data.gate', mode: 'managed', type: 'terraform_data', name: 'gate', values: {} },
       ],
     },
   },
@@ -140,7 +142,7 @@ const PLAN: PlanWithConfiguration = {
 };
 
 describe('a stack rebuilt from a plan for the policy rules', () => {
-  const json = stackJsonFromPlan(PLAN, SCHEMAS);
+  const { json, unknown } = stackJsonFromPlan(PLAN, SCHEMAS);
 
   test('an argument that is a reference reads as the reference, even when the provider rewrote the document', () => {
     expect(json.resource.aws_iam_role_policy!.jobs).toEqual({
@@ -169,6 +171,23 @@ describe('a stack rebuilt from a plan for the policy rules', () => {
       input: '${aws_ecs_task_set.tasks[0].id}',
       provisioner: [{ 'local-exec': { command: 'setTimeout(() => {}, 30000)' } }],
     });
+  });
+
+  test('a value known only after apply stands in as its reference, or is reported when it is built from several', () => {
+    // terraform_data.gate's input is known only after apply and names one attribute: its reference stands in.
+    expect(unknown).toEqual([]);
+    expect(json.resource.terraform_data!.gate!.input).toBe('${aws_ecs_task_set.tasks[0].id}');
+    // Built from two references, it cannot.
+    const twoReferences = structuredClone(PLAN);
+    const gate = twoReferences.configuration.root_module.resources!.find((r) => r.name === 'gate')!;
+    gate.expressions!.input = {
+      references: ['aws_ecs_task_set.tasks[0].id', 'aws_ecs_task_set.tasks', 'aws_iam_role.task.arn', 'aws_iam_role.task'],
+    };
+    expect(stackJsonFromPlan(twoReferences, SCHEMAS).unknown).toEqual(['terraform_data.gate.input']);
+    // With count = 0 the gate has no instance, so nothing of it is planned or missing.
+    const noInstance = structuredClone(twoReferences);
+    noInstance.planned_values.root_module.resources = noInstance.planned_values.root_module.resources!.filter((r) => r.name !== 'gate');
+    expect(stackJsonFromPlan(noInstance, SCHEMAS).unknown).toEqual([]);
   });
 
   test('the rules read it as they read a synthesized stack', () => {

@@ -70,7 +70,11 @@ function sameValue(resolved: Json | undefined, planned: Json): boolean {
 
 const configAddress = (r: PlanResource) => `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
 
-export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchemas): SynthesizedStack {
+/**
+ * The plan's stack, and the values it could not rebuild (resource.attribute): known only after apply
+ * and built from several references, so no reference can stand in for them.
+ */
+export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchemas): { json: SynthesizedStack; unknown: string[] } {
   const values = new Map<string, Record<string, Json>>();
   for (const r of [...(plan.planned_values.root_module.resources ?? []), ...(plan.prior_state?.values?.root_module?.resources ?? [])])
     if (r.values && !values.has(configAddress(r))) values.set(configAddress(r), r.values);
@@ -96,11 +100,21 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
     return value;
   };
 
-  const argument = (expression: Expression, planned: Json | undefined): Json | undefined => {
+  const unknown: string[] = [];
+  const argument = (expression: Expression, planned: Json | undefined, path: string): Json | undefined => {
     if ('constant_value' in expression) return expression.constant_value!;
     const references = expression.references ?? [];
     if (!references.length) return planned;
-    if (planned === undefined || planned === null) return `\${${references[0]}}`;
+    if (planned === undefined || planned === null) {
+      // Known only after apply. A value that names one attribute (a role policy's document, an
+      // ARN) stands in as that reference, the form the synthesized stack has; one built from
+      // several (a container definition) cannot, and is reported.
+      const attributes = references.filter(
+        (reference) => !references.some((other) => other.startsWith(`${reference}.`) || other.startsWith(`${reference}[`)),
+      );
+      if (attributes.length !== 1) unknown.push(path);
+      return `\${${references[0]}}`;
+    }
     const exact = references.find((reference) => sameValue(resolve(reference), planned));
     return exact ? `\${${exact}}` : substitute(planned, references);
   };
@@ -111,6 +125,7 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
     expressions: Expressions | undefined,
     planned: Record<string, Json> | undefined,
     schema: SchemaBlock | undefined,
+    path: string,
   ): Record<string, Json> => {
     const out: Record<string, Json> = {};
     for (const [key, expression] of Object.entries(expressions ?? {})) {
@@ -119,10 +134,15 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
       if (Array.isArray(expression)) {
         const nested = schema?.block_types?.[key];
         const blocks = expression.map((block, i) =>
-          body(block as Expressions, (Array.isArray(plannedValue) ? plannedValue[i] : undefined) as Record<string, Json>, nested?.block),
+          body(
+            block as Expressions,
+            (Array.isArray(plannedValue) ? plannedValue[i] : undefined) as Record<string, Json>,
+            nested?.block,
+            `${path}.${key}[${i}]`,
+          ),
         );
         value = nested?.max_items === 1 || nested?.nesting_mode === 'single' ? (blocks[0] ?? null) : blocks;
-      } else value = argument(expression, plannedValue);
+      } else value = argument(expression, plannedValue, `${path}.${key}`);
       if (value !== undefined) out[key] = value;
     }
     return out;
@@ -133,11 +153,20 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
   };
   for (const r of plan.configuration.root_module.resources ?? []) {
     const schema = findSchema(schemas, r.mode === 'data' ? 'data_source_schemas' : 'resource_schemas', r.type);
-    const content: Record<string, unknown> = body(r.expressions, values.get(configAddress(r)), schema);
+    // A resource with no instance (count = 0) has no planned values, and none are missing.
+    const planned = values.get(configAddress(r));
+    const content: Record<string, unknown> = body(r.expressions, planned, schema, r.address);
+    if (!planned) unknown.splice(0, unknown.length, ...unknown.filter((path) => !path.startsWith(`${r.address}.`)));
     if (r.depends_on?.length) content.depends_on = r.depends_on;
-    if (r.provisioners?.length) content.provisioner = r.provisioners.map((p) => ({ [p.type]: body(p.expressions, undefined, undefined) }));
+    if (r.provisioners?.length) {
+      // A provisioner's arguments are never planned values: its references stay references.
+      content.provisioner = r.provisioners.map((p) => ({
+        [p.type]: body(p.expressions, undefined, undefined, `${r.address}.provisioner`),
+      }));
+      unknown.splice(0, unknown.length, ...unknown.filter((path) => !path.startsWith(`${r.address}.provisioner.`)));
+    }
     const group = r.mode === 'data' ? stack.data : stack.resource;
     (group[r.type] ??= {})[r.name] = content;
   }
-  return stack;
+  return { json: stack, unknown };
 }

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../config/environments';
-import { offlineTerraform, OfflineStackDir } from '../testing/offline-terraform';
-import { addressOf, synthStack } from '../testing/synth-stack';
-import { TransitionLab, type Transition, type Vars } from '../testing/transitions';
+import type { StackFixture } from '../testing/stack-fixture';
+import { addressOf } from '../testing/synth-stack';
+import type { Transition, Vars } from '../testing/transitions';
 
 /*
  * The switch, proven from Terraform's own apply graph: for each transition, a prior state as
@@ -22,30 +22,14 @@ const SPLIT_90: Vars = { lambda_weight: '90' };
 
 const lambdaShare = (vars: Vars) => (vars.lambda_weight ? Number(vars.lambda_weight) : vars.compute === 'fargate' ? 0 : 100);
 
-export function describeApplyOrder(environment: EnvironmentConfig): void {
-  const terraform = offlineTerraform();
-  if (!terraform.available) {
-    console.warn(`\n*** SKIPPING apply-order tests: ${terraform.reason} ***\n`);
-    test.skip('apply order', () => {});
-    return;
-  }
-
-  const stack = synthStack(environment);
+export function describeApplyOrder(environment: EnvironmentConfig, fixture: StackFixture): void {
+  const { stack } = fixture;
   const routing = addressOf(stack, 'aws_lb_listener_rule');
   const tasks = addressOf(stack, 'aws_ecs_task_set');
   const gate = addressOf(stack, 'terraform_data', 'drain-gate');
   const warmUp = addressOf(stack, 'aws_lambda_invocation');
   const switchable = new Set([routing, tasks, gate, warmUp]);
-
-  let dir: OfflineStackDir;
-  let lab: TransitionLab;
-  beforeAll(() => {
-    dir = new OfflineStackDir(stack, terraform.env);
-    const init = dir.init();
-    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.output}`);
-    lab = new TransitionLab(dir, stack);
-  }, 120_000);
-  afterAll(() => dir?.remove());
+  const lab = { transition: (from: Vars | undefined, to: Vars | 'destroy') => fixture.lab.transition(from, to) };
 
   /** `first` finishes before `then` starts, for every node of each; both must happen. */
   function expectBefore(t: Transition, first: [string, 'apply' | 'destroy'], then: [string, 'apply' | 'destroy']): void {
