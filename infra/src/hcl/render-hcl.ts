@@ -321,6 +321,7 @@ export function renderHcl(stack: JsonStack, schemas: HclSchemas, options: Render
     if (known) return known;
     const w = new Writer();
     w.line('', `${GENERATED_MARK} from the CDKTF stack ${options.stackName}.`);
+    if (name !== 'versions.tf') w.blank();
     files.set(name, w);
     return w;
   };
