@@ -51,7 +51,7 @@ const environments = wanted.length ? [...new Set(wanted)] : Object.keys(ENVIRONM
 const problems = configurationProblems();
 if (problems.length) fail(`invalid environment configuration (infra/src/config/environments.ts):\n  ${problems.join('\n  ')}`);
 if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).error)
-  fail('the terraform CLI is not on PATH; install Terraform 1.7 or later (https://developer.hashicorp.com/terraform/install)');
+  fail('the terraform CLI is not on PATH; install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install)');
 
 const work = mkdtempSync(join(tmpdir(), 'switchyard-hcl-'));
 try {

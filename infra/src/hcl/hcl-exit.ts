@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/environments';
 import { schemasOf } from './provider-schema';
 import { GENERATED_MARK, type HclSchemas, type JsonStack } from './render-hcl';
-import { writeHcl } from './write-hcl';
+import { exportedImageTag, IMAGE_TAG_VARIABLE, writeHcl } from './write-hcl';
 import { evaluate, RULES, type Finding } from '../policy/policy';
 import { stackJsonFromPlan, type PlanWithConfiguration } from '../policy/plan-view';
 import type { StackJson } from '../policy/rule';
@@ -80,6 +80,8 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
       [{ compute: 'ec2' }, rules('compute')[0]!],
       [{ lambda_weight: '150' }, rules('lambda_weight')[0]!],
       [{ compute: 'lambda', lambda_weight: '0' }, rules('lambda_weight')[1]!],
+      // The one variable the HCL adds.
+      [{ [IMAGE_TAG_VARIABLE]: '-not a tag' }, `${IMAGE_TAG_VARIABLE} must be an image tag`],
     ];
     const results = await Promise.all(cases.map(([bad]) => hcl.runAsync(['plan', '-input=false', '-lock=false'], bad)));
     results.forEach((result, i) => {
@@ -140,6 +142,28 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
       },
       180_000,
     );
+
+    test(`a new ${IMAGE_TAG_VARIABLE} builds the sources under that tag and deploys it to both computes`, () => {
+      const exported = exportedImageTag(stack as JsonStack)!;
+      const tag = 'src-0123456789abcdef0123-x86_64';
+      setState(hcl, lab.stateAfter({ compute: 'lambda' }));
+      const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tag.plan'], {
+        compute: 'lambda',
+        [IMAGE_TAG_VARIABLE]: tag,
+      });
+      expect(planned.status).toBe(0);
+      const plan = JSON.parse(hcl.run(['show', '-json', 'tag.plan']).stdout) as PlanJson;
+      const change = (type: string) => plan.resource_changes.find((r) => r.type === type && r.change.actions.join() !== 'no-op');
+      // The push runs again (it is replaced), for the new tag; the function and the task definitions take it.
+      expect(change('terraform_data')?.change).toMatchObject({ after: { triggers_replace: { tag } } });
+      expect([...change('terraform_data')!.change.actions].sort()).toEqual(['create', 'delete']);
+      expect(String(change('aws_lambda_function')?.change.after?.image_uri)).toMatch(new RegExp(`:${tag}$`));
+      expect(
+        plan.resource_changes.filter((r) => r.type === 'aws_ecs_task_definition').every((r) => r.change.actions.includes('create')),
+      ).toBe(true);
+      expect(JSON.stringify(plan.resource_changes.map((r) => r.change.after))).not.toContain(exported);
+      setState(hcl, undefined);
+    }, 120_000);
 
     /** A saved plan of the HCL against the JSON stack's state serving Fargate, made once: its file name. */
     let policyPlan: string | undefined;
@@ -239,7 +263,17 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
         hclLab.adopt(from, lab.stateAfter(from));
         const [viaJson, viaHcl] = [lab.transition(from, to), hclLab.transition(from, to)];
         expect([...viaHcl.actions]).toEqual([...viaJson.actions]);
-        expect(viaHcl.graph.edgeList()).toEqual(viaJson.graph.edgeList());
+        // The HCL has nodes more: the variable the image tag became, and its validation. They wait
+        // only for each other, so setting their edges aside hides no ordering between resources.
+        const tagNode = new RegExp(`\\bvar\\.${IMAGE_TAG_VARIABLE}\\b`);
+        const [hclEdges, tagEdges] = [
+          viaHcl.graph.edgeList().filter((e) => !tagNode.test(e)),
+          viaHcl.graph.edgeList().filter((e) => tagNode.test(e)),
+        ];
+        const fromVariable = tagEdges.filter((edge) => edge.startsWith(`var.${IMAGE_TAG_VARIABLE}`));
+        expect(fromVariable.length).toBeGreaterThan(0);
+        expect(fromVariable.every((edge) => tagNode.test(edge.split(' -> ')[1]!))).toBe(true);
+        expect(hclEdges).toEqual(viaJson.graph.edgeList());
         // And the graph is the switch's: the routing waits for the tasks, or the tasks for the routing.
         const routing = viaHcl.graph.nodesFor(addressOf(stack, 'aws_lb_listener_rule'), 'apply');
         const tasks = addressOf(stack, 'aws_ecs_task_set');
@@ -247,7 +281,9 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
           to.compute === 'fargate' ? [routing, viaHcl.graph.nodesFor(tasks, 'apply')] : [viaHcl.graph.nodesFor(tasks, 'destroy'), routing];
         expect(waiting.length * awaited.length).toBeGreaterThan(0);
         for (const node of waiting) expect(awaited.some((target) => viaHcl.graph.waitsFor(node, target))).toBe(true);
-        console.log(`${stackName}: ${_} → ${__}: ${viaHcl.graph.edgeList().length} apply-graph edges, identical`);
+        console.log(
+          `${stackName}: ${_} → ${__}: ${hclEdges.length} apply-graph edges, identical (and ${tagEdges.length} of the tag variable)`,
+        );
       },
       180_000,
     );

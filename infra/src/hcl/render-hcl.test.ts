@@ -1,4 +1,4 @@
-import { GENERATED_MARK, renderHcl, templateExpression, type HclSchemas, type JsonStack } from './render-hcl';
+import { GENERATED_MARK, liftValue, renderHcl, templateExpression, type HclSchemas, type JsonStack } from './render-hcl';
 
 describe('a JSON-syntax string as an HCL expression', () => {
   test.each([
@@ -140,5 +140,42 @@ describe('a synthesized stack as HCL files', () => {
   test('a resource type the schemas do not know stops the export', () => {
     const unknown: JsonStack = { resource: { aws_made_up: { x: { name: 'x' } } } };
     expect(() => renderHcl(unknown, SCHEMAS, { stackName: 's' })).toThrow(/no provider schema for aws_made_up/);
+  });
+});
+
+describe('a synthesized value lifted into a variable', () => {
+  const TAG = 'src-0123-x86_64';
+  const stack: JsonStack = {
+    variable: { compute: { type: 'string' } },
+    locals: { image: `\${join(":", [aws_ecr_repository.r.repository_url, "${TAG}"])}` },
+    resource: {
+      terraform_data: {
+        push: {
+          '//': { metadata: { path: `keep/${TAG}` } },
+          triggers_replace: { tag: TAG },
+          provisioner: [{ 'local-exec': { environment: { IMAGE_TAG: TAG, REF: `repo:${TAG}` } } }],
+        },
+      },
+      aws_ecr_lifecycle_policy: { p: { policy: `{"tagPrefixList":["${TAG}"]}` } },
+    },
+  };
+  const lifted = liftValue(stack, { value: TAG, variable: 'image_source_tag', description: 'the tag' });
+
+  test('inside an interpolation it becomes the variable, in literal text an interpolation of it', () => {
+    expect(lifted.locals!.image).toBe('${join(":", [aws_ecr_repository.r.repository_url, var.image_source_tag])}');
+    expect(lifted.resource!.terraform_data!.push!.triggers_replace).toEqual({ tag: '${var.image_source_tag}' });
+    expect(lifted.resource!.terraform_data!.push!.provisioner).toEqual([
+      { 'local-exec': { environment: { IMAGE_TAG: '${var.image_source_tag}', REF: 'repo:${var.image_source_tag}' } } },
+    ]);
+    expect(lifted.resource!.aws_ecr_lifecycle_policy!.p!.policy).toBe('{"tagPrefixList":["${var.image_source_tag}"]}');
+  });
+
+  test('the variable defaults to the value, beside the stack’s own, and metadata is left alone', () => {
+    expect(lifted.variable).toEqual({
+      compute: { type: 'string' },
+      image_source_tag: { type: 'string', description: 'the tag', default: TAG },
+    });
+    expect(lifted.resource!.terraform_data!.push!['//']).toEqual({ metadata: { path: `keep/${TAG}` } });
+    expect(JSON.stringify({ ...lifted, variable: {} })).not.toContain(`"${TAG}"`);
   });
 });

@@ -293,6 +293,45 @@ function requireSchema(schemas: HclSchemas, kind: 'resource_schemas' | 'data_sou
   return found;
 }
 
+/** A value the stack was synthesized with that becomes a variable of the HCL, its default that value. */
+export interface LiftedValue {
+  value: string;
+  variable: string;
+  description: string;
+  /** A validation block for the variable (in the JSON syntax: templates). */
+  validation?: { condition: string; error_message: string };
+}
+
+/**
+ * The stack with every occurrence of a lifted value written as a reference to its variable instead:
+ * in a template's literal text as an interpolation, inside an interpolation as the variable itself.
+ * Plans do not change while the variable keeps its default.
+ */
+export function liftValue(stack: JsonStack, lifted: LiftedValue): JsonStack {
+  const { value, variable } = lifted;
+  const inTemplate = (text: string): string =>
+    text.includes(value)
+      ? templateParts(text)
+          .map((part) =>
+            'literal' in part
+              ? part.literal.split(value).join(`\${var.${variable}}`)
+              : part.sequence.split(`"${value}"`).join(`var.${variable}`).split(value).join(`\${var.${variable}}`),
+          )
+          .join('')
+      : text;
+  const walk = (node: Json, key?: string): Json => {
+    if (typeof node === 'string') return key === '//' ? node : inTemplate(node);
+    if (Array.isArray(node)) return node.map((item) => walk(item));
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '//' ? v : walk(v, k)]));
+    return node;
+  };
+  const { variable: variables, ...rest } = stack;
+  const transformed = walk(rest as Json) as JsonStack;
+  const declaration: JsonObject = { type: 'string', description: lifted.description, default: value };
+  if (lifted.validation) declaration.validation = [lifted.validation];
+  return { ...transformed, variable: { ...variables, [variable]: declaration } };
+}
+
 /** The construct a resource belongs to (the path's second part), which names its file. */
 function fileFor(content: JsonObject): string {
   const path = ((content['//'] as JsonObject | undefined)?.metadata as JsonObject | undefined)?.path;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { terraformFmt } from './provider-schema';
-import { GENERATED_MARK, renderHcl, type HclSchemas, type JsonStack } from './render-hcl';
+import { GENERATED_MARK, liftValue, renderHcl, type HclSchemas, type JsonStack } from './render-hcl';
 
 export interface HclExport {
   /** The stack as synthesized (cdk.tf.json), parsed. */
@@ -26,13 +26,46 @@ export interface WrittenHcl {
 const isGenerated = (path: string) => readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
 
 /**
+ * The tag the stack builds its image under: synthesized from a hash of the sources, so after the
+ * exit it would be frozen. The HCL takes it as a variable instead, defaulting to it.
+ */
+export const IMAGE_TAG_VARIABLE = 'image_source_tag';
+
+/** The image tag the stack's push provisioner was synthesized with (IMAGE_TAG in its environment). */
+export function exportedImageTag(stack: JsonStack): string | undefined {
+  for (const push of Object.values(stack.resource?.terraform_data ?? {})) {
+    const provisioners = (Array.isArray(push.provisioner) ? push.provisioner : []) as Array<
+      Record<string, { environment?: Record<string, unknown> }>
+    >;
+    const tag = provisioners.map((p) => p['local-exec']?.environment?.IMAGE_TAG).find((t) => typeof t === 'string');
+    if (typeof tag === 'string') return tag;
+  }
+  return undefined;
+}
+
+function withTagVariable(stack: JsonStack): JsonStack {
+  const tag = exportedImageTag(stack);
+  if (!tag) return stack;
+  return liftValue(stack, {
+    value: tag,
+    variable: IMAGE_TAG_VARIABLE,
+    description:
+      'The tag the image of this repository is built and pushed under when image_uri is empty. The default is the sources at export; a new tag (e.g. src-<commit>-x86_64) builds and deploys the sources as they are now.',
+    validation: {
+      condition: `\${can(regex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", var.${IMAGE_TAG_VARIABLE}))}`,
+      error_message: `${IMAGE_TAG_VARIABLE} must be an image tag: letters, digits, _, . and -, at most 128, not starting with . or -.`,
+    },
+  });
+}
+
+/**
  * Writes the stack as HCL files into outDir, each in `terraform fmt`'s format. Only files an
  * export wrote are replaced or removed; a .tf file of anyone else's with a generated file's name
  * stops the export before anything is written. State and .terraform are never touched.
  */
 export function writeHcl({ stack, stackName, outDir, repositoryRoot, schemas, env }: HclExport): WrittenHcl {
   const toRoot = relative(outDir, repositoryRoot) || '.';
-  const rendered = renderHcl(stack, schemas, {
+  const rendered = renderHcl(withTagVariable(stack), schemas, {
     stackName,
     pathRewrites: [{ from: repositoryRoot, to: `\${path.module}/${toRoot}` }],
   });
