@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
-import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { EcsTaskDefinition, type EcsTaskDefinitionConfig } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { EcsTaskSet } from '@cdktf/provider-aws/lib/ecs-task-set';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -11,6 +11,30 @@ import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 import { FARGATE_ENTRYPOINT, IMAGE_USER, serviceEnvironment } from '../image-contract';
 import { TaskRoles } from './task-roles';
+
+/**
+ * What every task definition of the image shares, the service's and a job's: Fargate and awsvpc,
+ * the size and architecture, the two roles, and the /tmp volume its read-only root writes to.
+ */
+export function imageTaskDefinition(props: {
+  family: string;
+  cpu: number;
+  memoryMiB: number;
+  architecture: CpuArchitecture;
+  roles: TaskRoles;
+}): Omit<EcsTaskDefinitionConfig, 'containerDefinitions'> {
+  return {
+    family: props.family,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: String(props.cpu),
+    memory: String(props.memoryMiB),
+    runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.architecture === 'arm64' ? 'ARM64' : 'X86_64' },
+    executionRoleArn: props.roles.executionRoleArn,
+    taskRoleArn: props.roles.taskRoleArn,
+    volume: [{ name: 'tmp' }],
+  };
+}
 
 export interface FargateServiceProps {
   readonly namePrefix: string;
@@ -145,15 +169,7 @@ export class FargateService extends Construct {
     };
 
     const taskDefinition = new EcsTaskDefinition(this, 'task', {
-      family: props.namePrefix,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: String(props.cpu),
-      memory: String(props.memoryMiB),
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.architecture === 'arm64' ? 'ARM64' : 'X86_64' },
-      executionRoleArn: roles.executionRoleArn,
-      taskRoleArn: roles.taskRoleArn,
-      volume: [{ name: 'tmp' }],
+      ...imageTaskDefinition({ ...props, family: props.namePrefix, roles }),
       // Read at synth: the environment may name resources made after the service (see props.environment).
       containerDefinitions: Lazy.stringValue({
         produce: () => {

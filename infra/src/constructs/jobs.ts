@@ -9,6 +9,7 @@ import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CpuArchitecture } from '../config/environments';
 import { IMAGE_USER, JOB_CONTAINER_NAME, serviceEnvironment } from '../image-contract';
+import { imageTaskDefinition } from './fargate-service';
 import { TaskRoles } from './task-roles';
 
 export interface JobsProps {
@@ -100,15 +101,7 @@ export class Jobs extends Construct {
 
     const environment = serviceEnvironment({ JOBS_TABLE: table.name });
     const taskDefinition = new EcsTaskDefinition(this, 'task', {
-      family: `${props.namePrefix}-job`,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: String(props.cpu),
-      memory: String(props.memoryMiB),
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.architecture === 'arm64' ? 'ARM64' : 'X86_64' },
-      executionRoleArn: roles.executionRoleArn,
-      taskRoleArn: roles.taskRoleArn,
-      volume: [{ name: 'tmp' }],
+      ...imageTaskDefinition({ ...props, family: `${props.namePrefix}-job`, roles }),
       containerDefinitions: JSON.stringify([
         {
           name: JOB_CONTAINER_NAME,
