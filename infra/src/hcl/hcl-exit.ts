@@ -120,9 +120,11 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
   );
 
   describe('a state written by the JSON stack', () => {
-    const lab = {
-      stateAfter: (vars: Vars) => fixture.lab.stateAfter(vars),
-      transition: (from: Vars, to: Vars) => fixture.lab.transition(from, to),
+    /** Saves a plan of the HCL against `state` (undefined: none) in `file`. */
+    const savePlan = (file: string, state: object | undefined, vars: Vars): void => {
+      setState(hcl, state);
+      const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`], vars);
+      if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.output}`);
     };
 
     test.each([
@@ -132,7 +134,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
       'serving %s, is taken over by the HCL stack with nothing to add, change or remove',
       (_, vars) => {
         // The lab's state is settled: the JSON stack plans no change against it.
-        const state = lab.stateAfter(vars);
+        const state = fixture.lab.stateAfter(vars);
         expect(plannedChanges(hcl, state, vars)).toEqual({ add: 0, change: 0, remove: 0 });
         if (vars.compute === 'lambda') {
           // Against the same state, another setting does plan changes: the check can fail.
@@ -146,12 +148,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
     test(`a new ${IMAGE_TAG_VARIABLE} builds the sources under that tag and deploys it to both computes`, () => {
       const exported = exportedImageTag(stack as JsonStack)!;
       const tag = 'src-0123456789abcdef0123-x86_64';
-      setState(hcl, lab.stateAfter({ compute: 'lambda' }));
-      const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tag.plan'], {
-        compute: 'lambda',
-        [IMAGE_TAG_VARIABLE]: tag,
-      });
-      expect(planned.status).toBe(0);
+      savePlan('tag.plan', fixture.lab.stateAfter({ compute: 'lambda' }), { compute: 'lambda', [IMAGE_TAG_VARIABLE]: tag });
       const plan = JSON.parse(hcl.run(['show', '-json', 'tag.plan']).stdout) as PlanJson;
       const change = (type: string) => plan.resource_changes.find((r) => r.type === type && r.change.actions.join() !== 'no-op');
       // The push runs again (it is replaced), for the new tag; the function and the task definitions take it.
@@ -169,9 +166,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
     let policyPlan: string | undefined;
     const planForPolicy = (): string => {
       if (policyPlan) return policyPlan;
-      setState(hcl, lab.stateAfter({ compute: 'fargate' }));
-      const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-out=policy.plan'], { compute: 'fargate' });
-      if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.output}`);
+      savePlan('policy.plan', fixture.lab.stateAfter({ compute: 'fargate' }), { compute: 'fargate' });
       return (policyPlan = 'policy.plan');
     };
 
@@ -213,12 +208,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
       () => {
         const fargate: Vars = { compute: 'fargate' };
         const policy = (plan: string) => runInfraScript('policy.ts', [hcl.dir, join(hcl.dir, plan)], env);
-        const planTo = (file: string, state: object | undefined) => {
-          setState(hcl, state);
-          const planned = hcl.run(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`], fargate);
-          expect(planned.status).toBe(0);
-        };
-        const state = lab.stateAfter(fargate);
+        const state = fixture.lab.stateAfter(fargate);
         const passing = policy(planForPolicy());
         expect(passing.stderr).toBe('');
         expect(passing.stdout).toContain(`${stackName}: ${RULES.length} rules, 0 failing`);
@@ -231,7 +221,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
         const original = readFileSync(join(hcl.dir, file), 'utf8');
         writeFileSync(join(hcl.dir, file), original.replace('scan_on_push = true', 'scan_on_push = false'));
         try {
-          planTo('broken.plan', state);
+          savePlan('broken.plan', state, fargate);
           const failing = policy('broken.plan');
           expect(failing.stdout).toMatch(/FAILS {3}ECR\.1: registry_repository_\w+ does not scan on push/);
           expect(failing.stdout).toContain(`${stackName}: ${RULES.length} rules, 1 failing`);
@@ -241,7 +231,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
         }
 
         // A first plan, from no state: the values that depend on what is not yet created are unknown.
-        planTo('first.plan', undefined);
+        savePlan('first.plan', undefined, fargate);
         const unjudged = policy('first.plan');
         expect(unjudged.status).toBe(2);
         expect(unjudged.stderr).toMatch(
@@ -260,8 +250,8 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
       'a switch from %s to %s: the HCL plans the same actions and its apply graph is the JSON stack’s, edge for edge',
       (_, __, from, to) => {
         const hclLab = new TransitionLab(hcl, stack);
-        hclLab.adopt(from, lab.stateAfter(from));
-        const [viaJson, viaHcl] = [lab.transition(from, to), hclLab.transition(from, to)];
+        hclLab.adopt(from, fixture.lab.stateAfter(from));
+        const [viaJson, viaHcl] = [fixture.lab.transition(from, to), hclLab.transition(from, to)];
         expect([...viaHcl.actions]).toEqual([...viaJson.actions]);
         // The HCL has nodes more: the variable the image tag became, and its validation. They wait
         // only for each other, so setting their edges aside hides no ordering between resources.

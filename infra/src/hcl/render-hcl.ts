@@ -319,10 +319,11 @@ export function liftValue(stack: JsonStack, lifted: LiftedValue): JsonStack {
           )
           .join('')
       : text;
-  const walk = (node: Json, key?: string): Json => {
-    if (typeof node === 'string') return key === '//' ? node : inTemplate(node);
-    if (Array.isArray(node)) return node.map((item) => walk(item));
-    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '//' ? v : walk(v, k)]));
+  // Metadata ("//") is left as it is.
+  const walk = (node: Json): Json => {
+    if (typeof node === 'string') return inTemplate(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '//' ? v : walk(v)]));
     return node;
   };
   const { variable: variables, ...rest } = stack;

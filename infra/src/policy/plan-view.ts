@@ -101,7 +101,8 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
   };
 
   const unknown: string[] = [];
-  const argument = (expression: Expression, planned: Json | undefined, path: string): Json | undefined => {
+  /** `path` names the argument for the report; none where no value is planned at all (see body). */
+  const argument = (expression: Expression, planned: Json | undefined, path: string | undefined): Json | undefined => {
     if ('constant_value' in expression) return expression.constant_value!;
     const references = expression.references ?? [];
     if (!references.length) return planned;
@@ -112,7 +113,7 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
       const attributes = references.filter(
         (reference) => !references.some((other) => other.startsWith(`${reference}.`) || other.startsWith(`${reference}[`)),
       );
-      if (attributes.length !== 1) unknown.push(path);
+      if (attributes.length !== 1 && path) unknown.push(path);
       return `\${${references[0]}}`;
     }
     const exact = references.find((reference) => sameValue(resolve(reference), planned));
@@ -120,12 +121,13 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
   };
 
   // Nested blocks as the synthesized JSON writes them: a block type that allows one block is an
-  // object, any other a list.
+  // object, any other a list. Without a path, nothing in the body is planned (a resource with no
+  // instance, a provisioner), so nothing is missing from it either.
   const body = (
     expressions: Expressions | undefined,
     planned: Record<string, Json> | undefined,
     schema: SchemaBlock | undefined,
-    path: string,
+    path: string | undefined,
   ): Record<string, Json> => {
     const out: Record<string, Json> = {};
     for (const [key, expression] of Object.entries(expressions ?? {})) {
@@ -138,11 +140,11 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
             block as Expressions,
             (Array.isArray(plannedValue) ? plannedValue[i] : undefined) as Record<string, Json>,
             nested?.block,
-            `${path}.${key}[${i}]`,
+            path && `${path}.${key}[${i}]`,
           ),
         );
         value = nested?.max_items === 1 || nested?.nesting_mode === 'single' ? (blocks[0] ?? null) : blocks;
-      } else value = argument(expression, plannedValue, `${path}.${key}`);
+      } else value = argument(expression, plannedValue, path && `${path}.${key}`);
       if (value !== undefined) out[key] = value;
     }
     return out;
@@ -155,15 +157,11 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
     const schema = findSchema(schemas, r.mode === 'data' ? 'data_source_schemas' : 'resource_schemas', r.type);
     // A resource with no instance (count = 0) has no planned values, and none are missing.
     const planned = values.get(configAddress(r));
-    const content: Record<string, unknown> = body(r.expressions, planned, schema, r.address);
-    if (!planned) unknown.splice(0, unknown.length, ...unknown.filter((path) => !path.startsWith(`${r.address}.`)));
+    const content: Record<string, unknown> = body(r.expressions, planned, schema, planned && r.address);
     if (r.depends_on?.length) content.depends_on = r.depends_on;
     if (r.provisioners?.length) {
       // A provisioner's arguments are never planned values: its references stay references.
-      content.provisioner = r.provisioners.map((p) => ({
-        [p.type]: body(p.expressions, undefined, undefined, `${r.address}.provisioner`),
-      }));
-      unknown.splice(0, unknown.length, ...unknown.filter((path) => !path.startsWith(`${r.address}.provisioner.`)));
+      content.provisioner = r.provisioners.map((p) => ({ [p.type]: body(p.expressions, undefined, undefined, undefined) }));
     }
     const group = r.mode === 'data' ? stack.data : stack.resource;
     (group[r.type] ??= {})[r.name] = content;

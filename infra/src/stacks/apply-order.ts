@@ -29,7 +29,6 @@ export function describeApplyOrder(environment: EnvironmentConfig, fixture: Stac
   const gate = addressOf(stack, 'terraform_data', 'drain-gate');
   const warmUp = addressOf(stack, 'aws_lambda_invocation');
   const switchable = new Set([routing, tasks, gate, warmUp]);
-  const lab = { transition: (from: Vars | undefined, to: Vars | 'destroy') => fixture.lab.transition(from, to) };
 
   /** `first` finishes before `then` starts, for every node of each; both must happen. */
   function expectBefore(t: Transition, first: [string, 'apply' | 'destroy'], then: [string, 'apply' | 'destroy']): void {
@@ -43,7 +42,7 @@ export function describeApplyOrder(environment: EnvironmentConfig, fixture: Stac
   }
 
   function expectSafeSwitch(from: Vars | undefined, to: Vars): Transition {
-    const t = lab.transition(from, to);
+    const t = fixture.lab.transition(from, to);
     const before = from ? lambdaShare(from) : undefined;
     const after = lambdaShare(to);
     const fargateGrows = (before === undefined || before === 100) && after < 100;
@@ -101,12 +100,12 @@ export function describeApplyOrder(environment: EnvironmentConfig, fixture: Stac
   );
 
   test('a canary step on running capacity changes the routing weights only', () => {
-    const t = lab.transition(SPLIT_90, SPLIT_50);
+    const t = fixture.lab.transition(SPLIT_90, SPLIT_50);
     expect([...t.actions.keys()]).toEqual([routing]);
   }, 180_000);
 
   test('a new image on Fargate starts the new tasks before the old ones go, and leaves capacity alone', () => {
-    const t = lab.transition(FARGATE, { ...FARGATE, image_uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/other:v2' });
+    const t = fixture.lab.transition(FARGATE, { ...FARGATE, image_uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/other:v2' });
     expect(t.actions.get(tasks)).toEqual(['create', 'delete']);
     expectBefore(t, [tasks, 'apply'], [tasks, 'destroy']);
     const service = addressOf(stack, 'aws_ecs_service');
@@ -119,7 +118,7 @@ export function describeApplyOrder(environment: EnvironmentConfig, fixture: Stac
   test.each([[LAMBDA], [FARGATE]])(
     'destroying from %j removes the routing before the capacity',
     (from) => {
-      const t = lab.transition(from, 'destroy');
+      const t = fixture.lab.transition(from, 'destroy');
       if (lambdaShare(from) < 100) {
         expectBefore(t, [routing, 'destroy'], [gate, 'destroy']);
         expectBefore(t, [gate, 'destroy'], [tasks, 'destroy']);

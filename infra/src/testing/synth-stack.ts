@@ -15,14 +15,18 @@ export interface SynthesizedStack {
 
 export const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
 
-/** The stack exactly as `cdktf synth` writes it, parsed. */
-export function synthStack(environment: EnvironmentConfig): SynthesizedStack {
-  const stack = new ServiceStack(Testing.app(), `switchyard-${environment.name}`, {
+/** A stack of the app, in a test app of its own, from a fixed source hash. */
+function testStack(environment: EnvironmentConfig): ServiceStack {
+  return new ServiceStack(Testing.app(), `switchyard-${environment.name}`, {
     environment,
     sourceHash: 'f'.repeat(64),
     repositoryRoot: REPOSITORY_ROOT,
   });
-  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+}
+
+/** The stack as cdktf's Testing.synth gives it, parsed: what `cdktf synth` writes, keys sorted and metadata left out. */
+export function synthStack(environment: EnvironmentConfig): SynthesizedStack {
+  return JSON.parse(Testing.synth(testStack(environment))) as SynthesizedStack;
 }
 
 /**
@@ -30,11 +34,7 @@ export function synthStack(environment: EnvironmentConfig): SynthesizedStack {
  * (its construct path) kept: what `pnpm infra:hcl` converts.
  */
 export function synthStackAsWritten(environment: EnvironmentConfig): SynthesizedStack {
-  const stack = new ServiceStack(Testing.app(), `switchyard-${environment.name}`, {
-    environment,
-    sourceHash: 'f'.repeat(64),
-    repositoryRoot: REPOSITORY_ROOT,
-  });
+  const stack = testStack(environment);
   const outdir = Testing.fullSynth(stack);
   try {
     return JSON.parse(readFileSync(join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
