@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ENVIRONMENTS } from '../src/config/environments';
 import { liveLambdaWeight, parsePause, parseRamp, planFlip } from '../src/flip/plan-flip';
 import { describeTraffic, parseTarget } from '../src/flip/traffic';
+import { LOCAL_AWS_OUTPUT_DIR, LOCAL_AWS_VARIABLE } from '../src/stacks/local-aws';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const USAGE = 'usage: pnpm flip <environment> <lambda | fargate | 0-100 (percent to Lambda)> [--ramp 10,50,100] [--pause 5m] [--dry-run]';
@@ -65,17 +66,20 @@ if (!environment) fail(`unknown environment "${envName}"; known: ${Object.keys(E
 
 const stack = `switchyard-${environment.name}`;
 const defaultCompute = environment.defaultCompute;
-const stackDir = join(REPOSITORY_ROOT, 'cdktf.out', 'stacks', stack);
+// With the sandbox's switch on, the stacks are synthesized and their state kept apart from real ones.
+const localAws = Boolean(process.env[LOCAL_AWS_VARIABLE]);
+const outDir = localAws ? LOCAL_AWS_OUTPUT_DIR : 'cdktf.out';
+const stackDir = join(REPOSITORY_ROOT, outDir, 'stacks', stack);
 const run = (command: string, commandArgs: string[]) =>
   spawnSync(command, commandArgs, { cwd: REPOSITORY_ROOT, encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
 
 let steps;
 try {
   const target = parseTarget(targetText);
-  if (!hasAwsCredentials())
+  if (!localAws && !hasAwsCredentials())
     fail('no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again');
   // The live split, from the deployed stack's state: synthesize, then read its outputs.
-  if (run('pnpm', ['cdktf', 'synth']).status !== 0) fail('cdktf synth failed');
+  if (run('pnpm', ['cdktf', 'synth', '--output', outDir]).status !== 0) fail('cdktf synth failed');
   if (!existsSync(join(stackDir, '.terraform')) && run('terraform', [`-chdir=${stackDir}`, 'init', '-input=false']).status !== 0)
     fail(`terraform init failed in ${stackDir}`);
   const outputs = run('terraform', [`-chdir=${stackDir}`, 'output', '-json']);
@@ -92,7 +96,7 @@ if (!steps.length) {
 }
 steps.forEach((step, i) => {
   console.log(`  ${i + 1}. ${step.summary}`);
-  console.log(`     TF_VAR_lambda_weight=${step.lambdaWeight} pnpm cdktf deploy ${stack} --auto-approve`);
+  console.log(`     TF_VAR_lambda_weight=${step.lambdaWeight} pnpm cdktf deploy ${stack} --auto-approve --output ${outDir}`);
 });
 if (dryRun) process.exit(0);
 
@@ -105,7 +109,7 @@ async function applySteps(steps: ReturnType<typeof planFlip>): Promise<void> {
     console.log(`\n== ${i + 1}/${steps.length}: ${step.summary}`);
     // compute is left unset so it cannot disagree with the weight this step sets.
     const { TF_VAR_compute: _compute, ...env } = process.env;
-    const deploy = spawnSync('pnpm', ['cdktf', 'deploy', stack, '--auto-approve'], {
+    const deploy = spawnSync('pnpm', ['cdktf', 'deploy', stack, '--auto-approve', '--output', outDir], {
       cwd: REPOSITORY_ROOT,
       stdio: 'inherit',
       env: { ...env, TF_VAR_lambda_weight: String(step.lambdaWeight) },

@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { ENVIRONMENTS, environmentProblems } from './config/environments';
 import { imageSourceHash } from './image-source';
+import { parseLocalAwsEndpoint } from './stacks/local-aws';
 import { ServiceStack, type RemoteState } from './stacks/service-stack';
 
 /** What the stacks read from the environment; main.ts and the HCL export pass process.env. */
@@ -18,6 +19,7 @@ export function configurationProblems(): string[] {
 export function defineStacks(app: App, { repositoryRoot, env }: AppInputs): ServiceStack[] {
   const stateBucket = env.SWITCHYARD_STATE_BUCKET;
   const offlinePlan = env.SWITCHYARD_OFFLINE_PLAN === '1';
+  const localAwsEndpoint = env.SWITCHYARD_AWS_ENDPOINT ? parseLocalAwsEndpoint(env.SWITCHYARD_AWS_ENDPOINT) : undefined;
   const sourceHash = imageSourceHash(repositoryRoot);
   return Object.values(ENVIRONMENTS).map((environment) => {
     const remoteState: RemoteState | undefined = stateBucket
@@ -32,6 +34,7 @@ export function defineStacks(app: App, { repositoryRoot, env }: AppInputs): Serv
       sourceHash,
       repositoryRoot,
       offlinePlan,
+      ...(localAwsEndpoint ? { localAwsEndpoint } : {}),
       ...(remoteState ? { remoteState } : {}),
     });
   });

@@ -10,5 +10,11 @@ if (problems.length) {
 }
 
 const app = new App();
-defineStacks(app, { repositoryRoot: join(__dirname, '..', '..'), env: process.env });
+try {
+  defineStacks(app, { repositoryRoot: join(__dirname, '..', '..'), env: process.env });
+} catch (err) {
+  // A bad setting in the environment (SWITCHYARD_AWS_ENDPOINT) is the user's to fix: its message, no stack trace.
+  console.error((err as Error).message);
+  process.exit(1);
+}
 app.synth();

@@ -16,6 +16,7 @@ import { CONTAINER_PORT } from '../image-contract';
 import { LAMBDA_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 import { declareStackInputs } from './stack-inputs';
 import { declareStackOutputs } from './stack-outputs';
+import { localAwsProvider } from './local-aws';
 import { Jobs } from '../constructs/jobs';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 
@@ -38,6 +39,11 @@ export interface ServiceStackProps {
    * would change. Applying with it fails (AWS rejects the credentials). @default false
    */
   readonly offlinePlan?: boolean;
+  /**
+   * A local AWS (`pnpm sandbox`) at this loopback URL: every service's endpoint, fake credentials,
+   * and local state under its own name, even when `remoteState` is given. @default real AWS
+   */
+  readonly localAwsEndpoint?: string;
 }
 
 // Provider settings that let `terraform plan` run with no AWS account (skip_metadata_api_check is a string in 5.x).
@@ -61,8 +67,12 @@ export class ServiceStack extends TerraformStack {
       region: env.region,
       defaultTags: [{ tags: { Project: 'switchyard', Environment: env.name, ManagedBy: 'cdktf' } }],
       ...(props.offlinePlan ? OFFLINE_PROVIDER : {}),
+      ...(props.localAwsEndpoint ? localAwsProvider(props.localAwsEndpoint) : {}),
     });
-    if (props.remoteState) {
+    if (props.localAwsEndpoint) {
+      // A sandbox's state never goes to a real bucket, nor over a real deployment's local state.
+      new LocalBackend(this, { path: `sandbox.${id}.tfstate` });
+    } else if (props.remoteState) {
       const backend = new S3Backend(this, {
         bucket: props.remoteState.bucket,
         key: `switchyard/${id}.tfstate`,

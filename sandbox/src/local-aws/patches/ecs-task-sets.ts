@@ -1,0 +1,108 @@
+import { jsonBody, withJson, withRequestJson, type AwsCall } from '../aws-call';
+import type { FidelityPatch } from '../fidelity-layer';
+
+export interface Scale {
+  unit: 'PERCENT';
+  value: number;
+}
+
+interface TaskSet {
+  taskSetArn?: string;
+  scale?: Scale;
+  stabilityStatus?: string;
+  stabilityStatusAt?: number;
+  computedDesiredCount?: number;
+  runningCount?: number;
+  pendingCount?: number;
+}
+
+/** What runs a task set's tasks: how far they are, and their fate when the set goes. */
+export interface TaskSetRunner {
+  /** A task set was created with this many tasks (the service's desired count at its scale). */
+  created(taskSet: { taskSetArn: string; taskDefinition: Record<string, unknown>; desiredCount: number }): void;
+  /** The set's counts and stability as ECS reports them. */
+  status(taskSetArn: string): { runningCount: number; pendingCount: number; stabilityStatus: 'STEADY_STATE' | 'STABILIZING' };
+  deleted(taskSetArn: string): void;
+}
+
+const ACTIONS = new Set(['CreateTaskSet', 'DescribeTaskSets', 'DeleteTaskSet', 'UpdateTaskSet', 'DescribeServices']);
+
+/**
+ * Task sets as ECS reports them. moto stores a task set's stability but never serializes it, so a
+ * waiter for STEADY_STATE waits forever; and it starts a task set's tasks through its RunTask, which
+ * refuses a Fargate task definition sized per task. Here the set is created without its scale, so
+ * moto starts nothing, and `runner` runs its tasks and reports them.
+ */
+export function ecsTaskSets(runner: TaskSetRunner): FidelityPatch {
+  const scales = new Map<string, Scale>();
+  const report = (set: TaskSet) => {
+    if (!set.taskSetArn) return;
+    const status = runner.status(set.taskSetArn);
+    set.scale = scales.get(set.taskSetArn) ?? set.scale;
+    set.runningCount = status.runningCount;
+    set.pendingCount = status.pendingCount;
+    set.stabilityStatus = status.stabilityStatus;
+  };
+  return {
+    name: 'ecs-task-sets',
+    restores:
+      'A task set reports its stabilityStatus, which is STEADY_STATE only when "all tasks are running ... and reporting a healthy ' +
+      'status from the load balancers", with its running and pending counts; and its tasks run from a Fargate task definition ' +
+      'that sizes CPU and memory per task. https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskSet.html',
+    applies: (call: AwsCall) => call.service === 'ecs' && ACTIONS.has(call.action),
+    async handle(call, moto) {
+      const request = jsonBody(call);
+      switch (call.action) {
+        case 'CreateTaskSet': {
+          const { scale, ...rest } = request as { scale?: Scale };
+          const reply = await moto(withRequestJson(call, rest));
+          if (reply.status >= 300) return reply;
+          const created = jsonBody<{ taskSet: TaskSet & { taskDefinition: string; serviceArn: string; clusterArn: string } }>(
+            reply,
+          ).taskSet;
+          const wanted = scale ?? { unit: 'PERCENT', value: 100 };
+          scales.set(created.taskSetArn!, wanted);
+          const services = await moto({
+            ...call,
+            action: 'DescribeServices',
+            headers: { ...call.headers, 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeServices' },
+            body: Buffer.from(JSON.stringify({ cluster: created.clusterArn, services: [created.serviceArn] })),
+          });
+          const desired = jsonBody<{ services?: { desiredCount?: number }[] }>(services).services?.[0]?.desiredCount ?? 0;
+          const definition = await moto({
+            ...call,
+            action: 'DescribeTaskDefinition',
+            headers: { ...call.headers, 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition' },
+            body: Buffer.from(JSON.stringify({ taskDefinition: created.taskDefinition })),
+          });
+          // ECS rounds a task set's share of the service up: "computedDesiredCount".
+          const desiredCount = Math.ceil((desired * wanted.value) / 100);
+          const taskDefinition = jsonBody<{ taskDefinition: Record<string, unknown> }>(definition).taskDefinition;
+          runner.created({ taskSetArn: created.taskSetArn!, taskDefinition, desiredCount });
+          return withJson<{ taskSet: TaskSet }>(reply, (body) => {
+            body.taskSet.computedDesiredCount = desiredCount;
+            report(body.taskSet);
+          });
+        }
+        case 'DeleteTaskSet': {
+          const reply = await moto(call);
+          const deleted = jsonBody<{ taskSet?: TaskSet }>(reply).taskSet;
+          if (reply.status < 300 && deleted?.taskSetArn) {
+            runner.deleted(deleted.taskSetArn);
+            scales.delete(deleted.taskSetArn);
+          }
+          return reply;
+        }
+        case 'DescribeServices':
+          return withJson<{ services?: { taskSets?: TaskSet[] }[] }>(await moto(call), (body) => {
+            body.services?.forEach((service) => service.taskSets?.forEach(report));
+          });
+        default:
+          return withJson<{ taskSets?: TaskSet[]; taskSet?: TaskSet }>(await moto(call), (body) => {
+            body.taskSets?.forEach(report);
+            if (body.taskSet) report(body.taskSet);
+          });
+      }
+    },
+  };
+}

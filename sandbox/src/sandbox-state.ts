@@ -1,0 +1,31 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The repository's root, apps/api (the built bundles), and the sandbox's own folder under .local/. */
+export const REPOSITORY_ROOT = join(__dirname, '..', '..');
+export const API_ROOT = join(REPOSITORY_ROOT, 'apps', 'api');
+export const SANDBOX_DIR = join(REPOSITORY_ROOT, '.local', 'sandbox');
+/** The region every sandbox resource lives in; the environments' own region, as in AWS. */
+export const SANDBOX_REGION = 'us-east-1';
+
+/** What the running local AWS reports of itself. */
+export interface DaemonState {
+  pid: number;
+  endpoint: string;
+  motoUrl: string;
+  mode: 'podman' | 'process';
+  startedAt: string;
+  registry?: string;
+}
+
+const DAEMON_FILE = 'local-aws.json';
+
+export function writeDaemonState(dir: string, state: DaemonState): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, DAEMON_FILE), JSON.stringify(state, null, 2));
+}
+
+export function readDaemonState(dir: string): DaemonState | undefined {
+  const file = join(dir, DAEMON_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DaemonState) : undefined;
+}

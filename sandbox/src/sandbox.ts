@@ -1,0 +1,272 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { imageSourceHash } from '@switchyard/infra/image-source';
+import { LOCAL_AWS_OUTPUT_DIR, LOCAL_AWS_VARIABLE } from '@switchyard/infra/local-aws';
+import { findProviderMirror, offlineCliConfig, AWS_PROVIDER_VERSION } from '@switchyard/infra/provider-mirror';
+import { readDaemonState, REPOSITORY_ROOT, SANDBOX_DIR, type DaemonState } from './sandbox-state';
+
+/** A failure the user can act on: printed as it is, without a stack trace. */
+export class SandboxError extends Error {}
+
+const CDKTF = join(REPOSITORY_ROOT, 'node_modules', '.bin', 'cdktf');
+const DEPLOYED_FILE = 'deployed.json';
+const IMAGE_FILE = 'image-uri';
+const DAEMON_START_TIMEOUT_MS = 90_000;
+/** How long the local AWS has to stop on SIGTERM before it is killed. */
+const DAEMON_STOP_TIMEOUT_MS = 10_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface UpOptions {
+  /** Deploy this image reference instead of building docker/Dockerfile. */
+  imageUri?: string;
+}
+
+export interface SandboxOptions {
+  /** Where the sandbox keeps its state, logs and synthesized stacks. @default .local/sandbox */
+  dir?: string;
+  /** Where cdktf and terraform print. @default this process's stdout and stderr */
+  stdio?: 'inherit' | 'pipe';
+}
+
+/** One sandbox: its local AWS, and the stacks deployed into it. */
+export class Sandbox {
+  readonly dir: string;
+  private readonly stdio: 'inherit' | 'pipe';
+
+  constructor(options: SandboxOptions = {}) {
+    this.dir = options.dir ?? SANDBOX_DIR;
+    this.stdio = options.stdio ?? 'inherit';
+  }
+
+  /** The local AWS, when it runs. */
+  running(): DaemonState | undefined {
+    const state = readDaemonState(this.dir);
+    return state && alive(state.pid) ? state : undefined;
+  }
+
+  deployed(): string[] {
+    const file = join(this.dir, DEPLOYED_FILE);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : [];
+  }
+
+  private setDeployed(environments: string[]): void {
+    writeFileSync(join(this.dir, DEPLOYED_FILE), JSON.stringify([...new Set(environments)].sort()));
+  }
+
+  /**
+   * The variables every command aimed at the sandbox needs: the switch, the provider mirror, the
+   * AWS CLI's endpoint, and the image the stacks were deployed with, so a flip keeps it.
+   */
+  environment(state: DaemonState): NodeJS.ProcessEnv {
+    const imageFile = join(this.dir, IMAGE_FILE);
+    return {
+      ...(existsSync(imageFile) ? { TF_VAR_image_uri: readFileSync(imageFile, 'utf8') } : {}),
+      [LOCAL_AWS_VARIABLE]: state.endpoint,
+      TF_CLI_CONFIG_FILE: join(this.dir, 'terraform.rc'),
+      CHECKPOINT_DISABLE: '1',
+      AWS_ENDPOINT_URL: state.endpoint,
+      AWS_ACCESS_KEY_ID: 'sandbox',
+      AWS_SECRET_ACCESS_KEY: 'sandbox',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_REGION: 'us-east-1',
+    };
+  }
+
+  shellEnvironment(): string {
+    const state = this.running();
+    if (!state) throw new SandboxError('the sandbox is not running: pnpm sandbox up');
+    return Object.entries(this.environment(state))
+      .map(([name, value]) => `export ${name}=${JSON.stringify(value)}`)
+      .join('\n');
+  }
+
+  /** Starts the local AWS, detached from this process so it outlives it, unless it already runs. */
+  async start(): Promise<DaemonState> {
+    const running = this.running();
+    if (running) return running;
+    mkdirSync(this.dir, { recursive: true });
+    rmSync(join(this.dir, 'local-aws.json'), { force: true });
+    const mirror = findProviderMirror();
+    if (!mirror)
+      throw new SandboxError(
+        `no filesystem mirror holds the AWS provider ${AWS_PROVIDER_VERSION}, and the Terraform registry may be out of reach; set SWITCHYARD_TF_MIRROR`,
+      );
+    writeFileSync(join(this.dir, 'terraform.rc'), offlineCliConfig(mirror));
+    const log = openSync(join(this.dir, 'local-aws.log'), 'a');
+    // Its own process group: `down` stops it and everything it started with one signal.
+    const daemon = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'daemon.ts'), this.dir], {
+      cwd: join(__dirname, '..'),
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    daemon.unref();
+    let exited = false;
+    daemon.once('exit', () => (exited = true));
+    const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
+    while (Date.now() < deadline && !exited) {
+      const state = readDaemonState(this.dir);
+      if (state && state.pid === daemon.pid) return state;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (!exited) process.kill(-daemon.pid!, 'SIGKILL');
+    const tail = readFileSync(join(this.dir, 'local-aws.log'), 'utf8').split('\n').slice(-15).join('\n');
+    throw new SandboxError(`the local AWS did not start:\n${tail}`);
+  }
+
+  private run(command: string, args: string[], env: NodeJS.ProcessEnv, stdio = this.stdio): SpawnSyncReturns<string> {
+    return spawnSync(command, args, {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, ...env },
+      stdio: stdio === 'inherit' ? 'inherit' : 'pipe',
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  }
+
+  private stackDir(environment: string): string {
+    return join(REPOSITORY_ROOT, LOCAL_AWS_OUTPUT_DIR, 'stacks', `switchyard-${environment}`);
+  }
+
+  /** Starts the local AWS if needed and deploys one environment's stack into it with `cdktf deploy`. */
+  async up(environment: string, options: UpOptions = {}): Promise<Record<string, unknown>> {
+    // Invoke and RunTask run the built bundles (as processes, or inside the image the deploy builds).
+    const build = this.run('pnpm', ['--filter', '@switchyard/api', 'build'], {}, 'pipe');
+    if (build.status !== 0) throw new SandboxError(`the api's build failed:\n${build.stdout}${build.stderr}`);
+    const state = await this.start();
+    const env = this.environment(state);
+    this.say(
+      `local AWS at ${state.endpoint} (moto's server behind the fidelity layer); tasks and functions run as ${state.mode === 'podman' ? 'the image under podman' : 'the built bundles, as processes (no podman here)'}`,
+    );
+    const imageUri = options.imageUri ?? this.prebuiltImage();
+    writeFileSync(join(this.dir, IMAGE_FILE), imageUri);
+    const stack = `switchyard-${environment}`;
+    const synth = this.run(CDKTF, ['synth', '--output', LOCAL_AWS_OUTPUT_DIR], env);
+    if (synth.status !== 0) throw new SandboxError(`cdktf synth failed${this.stdio === 'pipe' ? `:\n${synth.stderr}` : ''}`);
+    // With no lock file, cdktf asks the Terraform registry to lock the providers; init against the mirror writes one.
+    const init = this.run('terraform', [`-chdir=${this.stackDir(environment)}`, 'init', '-input=false', '-no-color'], env, 'pipe');
+    if (init.status !== 0) throw new SandboxError(`terraform init failed:\n${init.stdout}${init.stderr}`);
+    this.setDeployed([...this.deployed(), environment]);
+    const deploy = this.run(CDKTF, ['deploy', stack, '--auto-approve', '--output', LOCAL_AWS_OUTPUT_DIR], this.environment(state));
+    if (deploy.status !== 0)
+      throw new SandboxError(
+        `cdktf deploy ${stack} failed; pnpm sandbox down removes what it made${this.stdio === 'pipe' ? `:\n${deploy.stdout}${deploy.stderr}` : ''}`,
+      );
+    const outputs = this.outputs(environment);
+    this.say(`${stack} is deployed into the sandbox:`);
+    for (const [name, value] of Object.entries(outputs)) this.say(`  ${name} = ${JSON.stringify(value)}`);
+    this.say(`Point pnpm flip, pnpm cdktf and the AWS CLI at it with: eval "$(pnpm -s sandbox env)"`);
+    return outputs;
+  }
+
+  /**
+   * The image reference deployed when the image is not built and pushed: it names the sources'
+   * hash, so changed code is a new image to Terraform, and the bundles that run are those sources.
+   */
+  private prebuiltImage(): string {
+    return `localhost/switchyard:bundles-${imageSourceHash(REPOSITORY_ROOT).slice(0, 20)}`;
+  }
+
+  /** The stack's outputs, as `terraform output` reads them from the sandbox's state. */
+  outputs(environment: string): Record<string, unknown> {
+    const state = this.running();
+    const shown = this.run(
+      'terraform',
+      [`-chdir=${this.stackDir(environment)}`, 'output', '-json'],
+      state ? this.environment(state) : {},
+      'pipe',
+    );
+    if (shown.status !== 0) throw new SandboxError(`terraform output failed:\n${shown.stderr}`);
+    const raw = JSON.parse(shown.stdout || '{}') as Record<string, { value: unknown }>;
+    return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
+  }
+
+  /** `cdktf destroy` of one deployed stack; the local AWS keeps running. */
+  destroy(environment: string): void {
+    const state = this.running();
+    if (!state) throw new SandboxError('the sandbox is not running: nothing to destroy');
+    const stack = `switchyard-${environment}`;
+    this.say(`destroying ${stack} in the sandbox`);
+    const destroy = this.run(CDKTF, ['destroy', stack, '--auto-approve', '--output', LOCAL_AWS_OUTPUT_DIR], this.environment(state));
+    if (destroy.status !== 0)
+      throw new SandboxError(`cdktf destroy ${stack} failed${this.stdio === 'pipe' ? `:\n${destroy.stdout}${destroy.stderr}` : ''}`);
+    this.setDeployed(this.deployed().filter((e) => e !== environment));
+  }
+
+  /** Destroys every deployed stack, stops the local AWS and everything it started, and removes the sandbox's folder. */
+  async down(): Promise<void> {
+    const state = this.running();
+    const deployed = this.deployed();
+    let failed: string | undefined;
+    if (state) {
+      for (const environment of deployed) {
+        try {
+          this.destroy(environment);
+        } catch (err) {
+          failed = (err as Error).message;
+        }
+      }
+      await this.stop(state);
+    } else if (deployed.length) {
+      this.say(`the local AWS was not running, so nothing of ${deployed.join(', ')} is left in it; removing its state`);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(join(REPOSITORY_ROOT, LOCAL_AWS_OUTPUT_DIR), { recursive: true, force: true });
+    if (failed) throw new SandboxError(`${failed}\nThe local AWS is stopped and its state removed all the same.`);
+    this.say('the sandbox is down: nothing of it runs, and its folder is removed');
+  }
+
+  private async stop(state: DaemonState): Promise<void> {
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-state.pid, name);
+      } catch {
+        // already gone
+      }
+    };
+    signal('SIGTERM');
+    const deadline = Date.now() + DAEMON_STOP_TIMEOUT_MS;
+    while (alive(state.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Whatever of its group outlived it (moto's server, a task) goes now.
+    signal('SIGKILL');
+  }
+
+  status(): string {
+    const state = this.running();
+    if (!state) return 'sandbox: not running (pnpm sandbox up starts it)';
+    const lines = [
+      `sandbox: running since ${state.startedAt} (pid ${state.pid})`,
+      `  local AWS (SWITCHYARD_AWS_ENDPOINT): ${state.endpoint}`,
+      `  moto's server:                       ${state.motoUrl}`,
+      `  tasks and functions run as:          ${state.mode === 'podman' ? 'the image, under podman' : 'processes (the built bundles)'}`,
+      `  data and logs:                       ${this.dir}`,
+    ];
+    const deployed = this.deployed();
+    if (!deployed.length) lines.push('  no stack deployed (pnpm sandbox up <environment>)');
+    for (const environment of deployed) {
+      try {
+        const outputs = this.outputs(environment);
+        const weights = (outputs.traffic_weights ?? {}) as { lambda?: number; fargate?: number };
+        lines.push(
+          `  switchyard-${environment}: ${outputs.active_compute ?? 'not deployed'} (Lambda ${weights.lambda ?? '-'}%, Fargate ${weights.fargate ?? '-'}%), ${outputs.service_url ?? ''}`,
+        );
+      } catch {
+        lines.push(`  switchyard-${environment}: deploying, or its deploy failed`);
+      }
+    }
+    return lines.join('\n');
+  }
+
+  private say(line: string): void {
+    if (this.stdio === 'inherit') console.log(line);
+  }
+}
