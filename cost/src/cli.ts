@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cdktfOutputDir } from '@switchyard/infra/local-aws';
 import { chartSpec, renderSvg } from './chart';
 import { assertCredentials, DEFAULT_DAYS, metricNamesFromOutputs, observedTraffic } from './from-stack';
 import { readMeasuredCosts } from './measured';
@@ -148,10 +149,12 @@ function readWorkloadFile(path: string): WorkloadInput {
 
 /** The deployed stack's outputs, as `pnpm flip` reads them: synthesize, then `terraform output`. */
 function deployedOutputs(environment: string): string {
-  const stackDir = join(REPOSITORY_ROOT, 'cdktf.out', 'stacks', `switchyard-${environment}`);
+  // A sandbox's stacks (SWITCHYARD_AWS_ENDPOINT) are synthesized apart from real ones.
+  const outDir = cdktfOutputDir(process.env);
+  const stackDir = resolve(REPOSITORY_ROOT, outDir, 'stacks', `switchyard-${environment}`);
   const run = (command: string, args: string[]) =>
     spawnSync(command, args, { cwd: REPOSITORY_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (run('pnpm', ['cdktf', 'synth']).status !== 0) throw new Error('cdktf synth failed');
+  if (run('pnpm', ['cdktf', 'synth', '--output', outDir]).status !== 0) throw new Error('cdktf synth failed');
   if (run('terraform', [`-chdir=${stackDir}`, 'init', '-input=false']).status !== 0)
     throw new Error(`terraform init failed in ${stackDir}`);
   const outputs = run('terraform', [`-chdir=${stackDir}`, 'output', '-json']);

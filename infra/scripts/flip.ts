@@ -9,12 +9,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ENVIRONMENTS } from '../src/config/environments';
 import { liveLambdaWeight, parsePause, parseRamp, planFlip } from '../src/flip/plan-flip';
 import { describeTraffic, parseTarget } from '../src/flip/traffic';
-import { LOCAL_AWS_OUTPUT_DIR, LOCAL_AWS_VARIABLE } from '../src/stacks/local-aws';
+import { cdktfOutputDir, LOCAL_AWS_VARIABLE } from '../src/stacks/local-aws';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const USAGE = 'usage: pnpm flip <environment> <lambda | fargate | 0-100 (percent to Lambda)> [--ramp 10,50,100] [--pause 5m] [--dry-run]';
@@ -68,8 +68,8 @@ const stack = `switchyard-${environment.name}`;
 const defaultCompute = environment.defaultCompute;
 // With the sandbox's switch on, the stacks are synthesized and their state kept apart from real ones.
 const localAws = Boolean(process.env[LOCAL_AWS_VARIABLE]);
-const outDir = localAws ? LOCAL_AWS_OUTPUT_DIR : 'cdktf.out';
-const stackDir = join(REPOSITORY_ROOT, outDir, 'stacks', stack);
+const outDir = cdktfOutputDir(process.env);
+const stackDir = resolve(REPOSITORY_ROOT, outDir, 'stacks', stack);
 const run = (command: string, commandArgs: string[]) =>
   spawnSync(command, commandArgs, { cwd: REPOSITORY_ROOT, encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
 

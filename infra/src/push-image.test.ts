@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from './testing/synth-stack';
@@ -12,6 +12,15 @@ interface Answers {
   describe: 'found' | 'missing' | 'denied';
   mediaType?: string;
   buildx?: boolean;
+  /** The container CLIs on PATH. @default ['docker'] */
+  engines?: ('docker' | 'podman')[];
+}
+
+/** A folder with only what the script needs besides the stand-ins (sh, cat), so the machine's own CLIs stay out of reach. */
+function shellTools(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-tools-'));
+  for (const tool of ['cat']) symlinkSync(`/bin/${tool}`, join(dir, tool));
+  return dir;
 }
 
 function push(answers: Answers, env: Record<string, string> = {}) {
@@ -33,20 +42,23 @@ case "$2" in
 esac
 `,
   );
-  writeFileSync(
-    join(bin, 'docker'),
-    `#!/bin/sh
-echo "docker $*" >> "${log}"
+  for (const engine of answers.engines ?? ['docker']) {
+    writeFileSync(
+      join(bin, engine),
+      `#!/bin/sh
+echo "${engine} $*" >> "${log}"
 if [ "$1 $2" = "buildx version" ] && [ "${answers.buildx === false ? 'no' : 'yes'}" = no ]; then exit 1; fi
 cat > /dev/null
 `,
-  );
+    );
+    chmodSync(join(bin, engine), 0o755);
+  }
   chmodSync(join(bin, 'aws'), 0o755);
-  chmodSync(join(bin, 'docker'), 0o755);
-  const result = spawnSync('sh', [join(REPOSITORY_ROOT, 'infra', 'scripts', 'push-image.sh')], {
+  const result = spawnSync('/bin/sh', [join(REPOSITORY_ROOT, 'infra', 'scripts', 'push-image.sh')], {
     cwd: REPOSITORY_ROOT,
     env: {
-      PATH: `${bin}:/usr/bin:/bin`,
+      // Only the stand-ins and the shell's own tools: the machine's podman or aws must not answer.
+      PATH: `${bin}:${shellTools()}`,
       REPOSITORY_URL: '123456789012.dkr.ecr.us-east-1.amazonaws.com/switchyard-dev',
       IMAGE_TAG: 'src-abc-arm64',
       AWS_REGION: 'us-east-1',
@@ -107,5 +119,33 @@ describe('push-image.sh', () => {
     const result = push({ describe: 'missing' }, { SWITCHYARD_CA_BUNDLE: bundle });
     expect(result.status).toBe(0);
     expect(result.calls).toContain(`--secret id=ca_bundle,src=${bundle}`);
+  });
+
+  test('without a Docker engine, podman builds one platform and pushes to the registry it is given', () => {
+    const result = push(
+      { describe: 'missing', engines: ['podman'] },
+      { SWITCHYARD_REGISTRY_ENDPOINT: '127.0.0.1:5000', BASE_IMAGE: 'localhost/base:1' },
+    );
+    expect(result.status).toBe(0);
+    const lines = result.calls.split('\n');
+    const build = lines.find((line) => line.startsWith('podman build'))!;
+    expect(build).toContain('--platform linux/arm64');
+    expect(build).toContain('--tag 127.0.0.1:5000/switchyard-dev:src-abc-arm64');
+    expect(build).toContain('--build-arg BASE_IMAGE=localhost/base:1');
+    // A loopback registry speaks plain HTTP.
+    expect(lines).toContain('podman push --tls-verify=false 127.0.0.1:5000/switchyard-dev:src-abc-arm64');
+    expect(result.calls).toContain('aws ecr batch-get-image');
+  });
+
+  test('with neither engine, it says what to install or deploy instead', () => {
+    const result = push({ describe: 'missing', engines: [] });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/neither docker nor podman is installed.*TF_VAR_image_uri/);
+  });
+
+  test('an unknown CONTAINER_ENGINE is refused', () => {
+    const result = push({ describe: 'missing' }, { CONTAINER_ENGINE: 'nerdctl' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/CONTAINER_ENGINE=nerdctl: expected docker or podman/);
   });
 });

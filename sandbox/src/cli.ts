@@ -21,6 +21,8 @@ const USAGE = `usage: pnpm sandbox <command> [options]
 
 options:
   --image <uri>      up: deploy this image reference instead of building docker/Dockerfile
+  --bundles          up: run the built bundles as processes, even where podman could run the image
+                     (without podman or docker-registry, that is what happens, and up says so)
   -h, --help         this text`;
 
 function usage(message: string): never {
@@ -31,7 +33,10 @@ function usage(message: string): never {
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { image: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { image: { type: 'string' }, bundles: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (err) {
     usage((err as Error).message);
   }
@@ -51,7 +56,7 @@ async function main(): Promise<number> {
         console.error(`sandbox: ${MOTO_INSTALL_HINT}`);
         return 2;
       }
-      await sandbox.up(environment, values.image ? { imageUri: values.image } : {});
+      await sandbox.up(environment, { ...(values.image ? { imageUri: values.image } : {}), bundles: values.bundles ?? false });
       return 0;
     }
     case 'down':
@@ -60,7 +65,7 @@ async function main(): Promise<number> {
       return 0;
     case 'status':
       if (rest.length) usage('status takes no arguments');
-      console.log(sandbox.status());
+      console.log(await sandbox.status());
       return 0;
     case 'env':
       if (rest.length) usage('env takes no arguments');

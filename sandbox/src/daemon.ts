@@ -3,22 +3,25 @@
  * layer in front of it, the ECS agent and Lambda's invoker. It writes where it listens to the state
  * file and runs until SIGTERM, when it stops everything it started.
  *
- *   node --import tsx src/daemon.ts <state dir>
+ *   node --import tsx src/daemon.ts <state dir> <podman | process>
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@switchyard/api/local-table';
 import { EcsAgent } from './compute/ecs-agent';
+import { describeHealthCheck } from './compute/target-health';
 import { LambdaInvoker } from './compute/lambda-invoke';
-import { processLauncher } from './compute/task-launcher';
+import { findRegistry, registriesConf, startRegistry } from './compute/oci-registry';
+import { podmanLauncher, processLauncher, type TaskLauncher } from './compute/task-launcher';
 import { startLocalAws } from './local-aws/fidelity-layer';
 import { findMoto, startMoto } from './local-aws/moto-server';
 import { fidelityPatches } from './local-aws/patches';
-import { API_ROOT, SANDBOX_REGION, writeDaemonState } from './sandbox-state';
+import { ecrRegistryImages } from './local-aws/patches/ecr-registry-images';
+import { API_ROOT, ECR_HOST, SANDBOX_LABEL, SANDBOX_REGION, writeDaemonState } from './sandbox-state';
 
 async function main(): Promise<void> {
-  const stateDir = process.argv[2];
-  if (!stateDir) throw new Error('usage: daemon.ts <state dir>');
+  const [stateDir, mode] = process.argv.slice(2);
+  if (!stateDir || (mode !== 'podman' && mode !== 'process')) throw new Error('usage: daemon.ts <state dir> <podman | process>');
   const logFile = join(stateDir, 'local-aws.log');
   const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
 
@@ -33,13 +36,32 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'sandbox',
     AWS_REGION: SANDBOX_REGION,
   };
-  const launcher = processLauncher(API_ROOT);
-  const agent = new EcsAgent({ launcher, awsEnvironment, freePort, healthCheck: { path: '/ready', intervalMs: 1000 }, log });
+  let launcher: TaskLauncher = processLauncher(API_ROOT);
+  let registry: Awaited<ReturnType<typeof startRegistry>> | undefined;
+  if (mode === 'podman') {
+    const program = findRegistry();
+    if (!program) throw new Error('the distribution registry (docker-registry) is not installed');
+    registry = await startRegistry(program, join(stateDir, 'registry'), await freePort(), log);
+    // Pulls of the ECR repositories' host name go to the loopback registry.
+    const conf = join(stateDir, 'registries.conf');
+    writeFileSync(conf, registriesConf(ECR_HOST, registry.address));
+    launcher = podmanLauncher({ ...process.env, CONTAINERS_REGISTRIES_CONF: conf }, `${SANDBOX_LABEL}=${stateDir}`);
+  }
+  const agent = new EcsAgent({
+    launcher,
+    awsEnvironment,
+    freePort,
+    targetGroupHealthCheck: (arn) => describeHealthCheck(moto.url, arn),
+    log,
+  });
   const invoker = new LambdaInvoker({ launcher, apiRoot: API_ROOT, awsEnvironment, region: SANDBOX_REGION, log });
   const localAws = await startLocalAws({
     motoUrl: moto.url,
     port,
-    patches: fidelityPatches({ taskSets: agent.taskSetRunner, compute: [agent.patch, invoker.patch] }),
+    patches: [
+      ...fidelityPatches({ taskSets: agent.taskSetRunner, compute: [agent.patch, invoker.patch] }),
+      ...(registry ? [ecrRegistryImages(registry.address)] : []),
+    ],
     onCall: (call, reply, patches) =>
       log(`${reply.status} ${call.service} ${call.action}${patches.length ? ` [${patches.join(', ')}]` : ''}`),
   });
@@ -56,6 +78,7 @@ async function main(): Promise<void> {
     agent.shutdown();
     invoker.shutdown();
     moto.process.kill('SIGTERM');
+    registry?.process.kill('SIGTERM');
     void localAws.close().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

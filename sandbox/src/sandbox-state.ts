@@ -8,6 +8,11 @@ export const SANDBOX_DIR = join(REPOSITORY_ROOT, '.local', 'sandbox');
 /** The region every sandbox resource lives in; the environments' own region, as in AWS. */
 export const SANDBOX_REGION = 'us-east-1';
 
+/** The host name moto gives ECR repositories (account 123456789012): the registry images are pushed to and pulled from. */
+export const ECR_HOST = `123456789012.dkr.ecr.${SANDBOX_REGION}.amazonaws.com`;
+/** The label on every container a sandbox starts, with its folder as the value, so `down` finds them all. */
+export const SANDBOX_LABEL = 'io.switchyard.sandbox';
+
 /** What the running local AWS reports of itself. */
 export interface DaemonState {
   pid: number;
@@ -15,6 +20,7 @@ export interface DaemonState {
   motoUrl: string;
   mode: 'podman' | 'process';
   startedAt: string;
+  /** host:port of the OCI registry, in podman mode. */
   registry?: string;
 }
 

@@ -1,10 +1,24 @@
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { imageSourceHash } from '@switchyard/infra/image-source';
-import { LOCAL_AWS_OUTPUT_DIR, LOCAL_AWS_VARIABLE } from '@switchyard/infra/local-aws';
+import { LOCAL_AWS_VARIABLE, SANDBOX_DIR_VARIABLE } from '@switchyard/infra/local-aws';
 import { findProviderMirror, offlineCliConfig, AWS_PROVIDER_VERSION } from '@switchyard/infra/provider-mirror';
-import { readDaemonState, REPOSITORY_ROOT, SANDBOX_DIR, type DaemonState } from './sandbox-state';
+import { DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyLoadBalancerAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { findRegistry } from './compute/oci-registry';
+import { readDaemonState, REPOSITORY_ROOT, SANDBOX_DIR, SANDBOX_LABEL, SANDBOX_REGION, type DaemonState } from './sandbox-state';
+
+/** Terraform's closing line of an apply ("Apply complete! Resources: ..."), from a command's output. */
+export function applySummary(output: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return /Apply complete! Resources: [^\n]*/.exec(plain)?.[0]?.trim() ?? '';
+}
 
 /** A failure the user can act on: printed as it is, without a stack trace. */
 export class SandboxError extends Error {}
@@ -25,13 +39,28 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface CommandResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface UpOptions {
   /** Deploy this image reference instead of building docker/Dockerfile. */
   imageUri?: string;
+  /** Run the built bundles as processes even where podman could run the image. @default false */
+  bundles?: boolean;
+}
+
+/** Why the image cannot run here, or undefined when podman and a registry can serve it. */
+export function whyNoImage(): string | undefined {
+  if (spawnSync('podman', ['--version']).error) return 'podman is not installed';
+  if (!findRegistry()) return 'the distribution registry (docker-registry) is not installed';
+  return undefined;
 }
 
 export interface SandboxOptions {
-  /** Where the sandbox keeps its state, logs and synthesized stacks. @default .local/sandbox */
+  /** Where the sandbox keeps its state, logs and synthesized stacks. @default SWITCHYARD_SANDBOX_DIR, else .local/sandbox */
   dir?: string;
   /** Where cdktf and terraform print. @default this process's stdout and stderr */
   stdio?: 'inherit' | 'pipe';
@@ -40,10 +69,13 @@ export interface SandboxOptions {
 /** One sandbox: its local AWS, and the stacks deployed into it. */
 export class Sandbox {
   readonly dir: string;
+  /** Where cdktf writes the stacks and their state (cdktfOutputDir in infra agrees). */
+  readonly outputDir: string;
   private readonly stdio: 'inherit' | 'pipe';
 
   constructor(options: SandboxOptions = {}) {
-    this.dir = options.dir ?? SANDBOX_DIR;
+    this.dir = resolve(REPOSITORY_ROOT, options.dir ?? (process.env[SANDBOX_DIR_VARIABLE] || SANDBOX_DIR));
+    this.outputDir = join(this.dir, 'cdktf.out');
     this.stdio = options.stdio ?? 'inherit';
   }
 
@@ -70,7 +102,10 @@ export class Sandbox {
     const imageFile = join(this.dir, IMAGE_FILE);
     return {
       ...(existsSync(imageFile) ? { TF_VAR_image_uri: readFileSync(imageFile, 'utf8') } : {}),
+      // The deploy's push-image.sh pushes to the loopback registry that stands in for ECR's.
+      ...(state.registry ? { SWITCHYARD_REGISTRY_ENDPOINT: state.registry, CONTAINER_ENGINE: 'podman' } : {}),
       [LOCAL_AWS_VARIABLE]: state.endpoint,
+      [SANDBOX_DIR_VARIABLE]: this.dir,
       TF_CLI_CONFIG_FILE: join(this.dir, 'terraform.rc'),
       CHECKPOINT_DISABLE: '1',
       AWS_ENDPOINT_URL: state.endpoint,
@@ -90,7 +125,7 @@ export class Sandbox {
   }
 
   /** Starts the local AWS, detached from this process so it outlives it, unless it already runs. */
-  async start(): Promise<DaemonState> {
+  async start(mode: 'podman' | 'process'): Promise<DaemonState> {
     const running = this.running();
     if (running) return running;
     mkdirSync(this.dir, { recursive: true });
@@ -103,7 +138,7 @@ export class Sandbox {
     writeFileSync(join(this.dir, 'terraform.rc'), offlineCliConfig(mirror));
     const log = openSync(join(this.dir, 'local-aws.log'), 'a');
     // Its own process group: `down` stops it and everything it started with one signal.
-    const daemon = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'daemon.ts'), this.dir], {
+    const daemon = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'daemon.ts'), this.dir, mode], {
       cwd: join(__dirname, '..'),
       detached: true,
       stdio: ['ignore', log, log],
@@ -123,49 +158,61 @@ export class Sandbox {
     throw new SandboxError(`the local AWS did not start:\n${tail}`);
   }
 
-  private run(command: string, args: string[], env: NodeJS.ProcessEnv, stdio = this.stdio): SpawnSyncReturns<string> {
-    return spawnSync(command, args, {
-      cwd: REPOSITORY_ROOT,
-      env: { ...process.env, ...env },
-      stdio: stdio === 'inherit' ? 'inherit' : 'pipe',
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
+  /** Runs a command from the repository root; it does not block, so sandboxes side by side run at once. */
+  run(command: string, args: string[], env: NodeJS.ProcessEnv, stdio = this.stdio): Promise<CommandResult> {
+    return new Promise((done, fail) => {
+      const child = spawn(command, args, {
+        cwd: REPOSITORY_ROOT,
+        env: { ...process.env, ...env },
+        stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', fail);
+      child.once('close', (status) => done({ status: status ?? 1, stdout, stderr }));
     });
   }
 
-  private stackDir(environment: string): string {
-    return join(REPOSITORY_ROOT, LOCAL_AWS_OUTPUT_DIR, 'stacks', `switchyard-${environment}`);
+  /** Where one environment's stack is synthesized, with its state. */
+  stackDir(environment: string): string {
+    return join(this.outputDir, 'stacks', `switchyard-${environment}`);
   }
 
   /** Starts the local AWS if needed and deploys one environment's stack into it with `cdktf deploy`. */
-  async up(environment: string, options: UpOptions = {}): Promise<Record<string, unknown>> {
+  async up(environment: string, options: UpOptions = {}): Promise<{ outputs: Record<string, unknown>; applied: string }> {
     // Invoke and RunTask run the built bundles (as processes, or inside the image the deploy builds).
-    const build = this.run('pnpm', ['--filter', '@switchyard/api', 'build'], {}, 'pipe');
+    const build = await this.run('pnpm', ['--filter', '@switchyard/api', 'build'], {}, 'pipe');
     if (build.status !== 0) throw new SandboxError(`the api's build failed:\n${build.stdout}${build.stderr}`);
-    const state = await this.start();
+    const noImage = options.bundles ? '--bundles was given' : whyNoImage();
+    const state = await this.start(noImage ? 'process' : 'podman');
     const env = this.environment(state);
     this.say(
-      `local AWS at ${state.endpoint} (moto's server behind the fidelity layer); tasks and functions run as ${state.mode === 'podman' ? 'the image under podman' : 'the built bundles, as processes (no podman here)'}`,
+      `local AWS at ${state.endpoint} (moto's server behind the fidelity layer); ` +
+        (state.mode === 'podman'
+          ? `the deploy builds docker/Dockerfile and pushes it to the registry at ${state.registry}; Invoke and RunTask run that image under podman`
+          : `tasks and functions run as the built bundles, as processes (${noImage ?? 'the sandbox was started so'}); the stack names a prebuilt image reference`),
     );
-    const imageUri = options.imageUri ?? this.prebuiltImage();
-    writeFileSync(join(this.dir, IMAGE_FILE), imageUri);
+    const imageUri = options.imageUri ?? (state.mode === 'process' ? this.prebuiltImage() : undefined);
+    if (imageUri) writeFileSync(join(this.dir, IMAGE_FILE), imageUri);
     const stack = `switchyard-${environment}`;
-    const synth = this.run(CDKTF, ['synth', '--output', LOCAL_AWS_OUTPUT_DIR], env);
+    const synth = await this.run(CDKTF, ['synth', '--output', this.outputDir], env);
     if (synth.status !== 0) throw new SandboxError(`cdktf synth failed${this.stdio === 'pipe' ? `:\n${synth.stderr}` : ''}`);
     // With no lock file, cdktf asks the Terraform registry to lock the providers; init against the mirror writes one.
-    const init = this.run('terraform', [`-chdir=${this.stackDir(environment)}`, 'init', '-input=false', '-no-color'], env, 'pipe');
+    const init = await this.run('terraform', [`-chdir=${this.stackDir(environment)}`, 'init', '-input=false', '-no-color'], env, 'pipe');
     if (init.status !== 0) throw new SandboxError(`terraform init failed:\n${init.stdout}${init.stderr}`);
     this.setDeployed([...this.deployed(), environment]);
-    const deploy = this.run(CDKTF, ['deploy', stack, '--auto-approve', '--output', LOCAL_AWS_OUTPUT_DIR], this.environment(state));
+    const deploy = await this.run(CDKTF, ['deploy', stack, '--auto-approve', '--output', this.outputDir], this.environment(state));
     if (deploy.status !== 0)
       throw new SandboxError(
         `cdktf deploy ${stack} failed; pnpm sandbox down removes what it made${this.stdio === 'pipe' ? `:\n${deploy.stdout}${deploy.stderr}` : ''}`,
       );
-    const outputs = this.outputs(environment);
+    const outputs = await this.outputs(environment);
     this.say(`${stack} is deployed into the sandbox:`);
     for (const [name, value] of Object.entries(outputs)) this.say(`  ${name} = ${JSON.stringify(value)}`);
     this.say(`Point pnpm flip, pnpm cdktf and the AWS CLI at it with: eval "$(pnpm -s sandbox env)"`);
-    return outputs;
+    return { outputs, applied: applySummary(deploy.stdout) };
   }
 
   /**
@@ -177,9 +224,9 @@ export class Sandbox {
   }
 
   /** The stack's outputs, as `terraform output` reads them from the sandbox's state. */
-  outputs(environment: string): Record<string, unknown> {
+  async outputs(environment: string): Promise<Record<string, unknown>> {
     const state = this.running();
-    const shown = this.run(
+    const shown = await this.run(
       'terraform',
       [`-chdir=${this.stackDir(environment)}`, 'output', '-json'],
       state ? this.environment(state) : {},
@@ -190,16 +237,43 @@ export class Sandbox {
     return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
   }
 
-  /** `cdktf destroy` of one deployed stack; the local AWS keeps running. */
-  destroy(environment: string): void {
+  /**
+   * `cdktf destroy` of one deployed stack; the local AWS keeps running. An environment with deletion
+   * protection (prod) refuses, as it does on AWS, unless `liftDeletionProtection` first turns it off
+   * through the API, as an operator would before removing it.
+   */
+  async destroy(environment: string, options: { liftDeletionProtection?: boolean } = {}): Promise<void> {
     const state = this.running();
     if (!state) throw new SandboxError('the sandbox is not running: nothing to destroy');
     const stack = `switchyard-${environment}`;
+    if (options.liftDeletionProtection) await this.liftDeletionProtection(state, stack);
     this.say(`destroying ${stack} in the sandbox`);
-    const destroy = this.run(CDKTF, ['destroy', stack, '--auto-approve', '--output', LOCAL_AWS_OUTPUT_DIR], this.environment(state));
+    const destroy = await this.run(CDKTF, ['destroy', stack, '--auto-approve', '--output', this.outputDir], this.environment(state));
     if (destroy.status !== 0)
       throw new SandboxError(`cdktf destroy ${stack} failed${this.stdio === 'pipe' ? `:\n${destroy.stdout}${destroy.stderr}` : ''}`);
     this.setDeployed(this.deployed().filter((e) => e !== environment));
+  }
+
+  private async liftDeletionProtection(state: DaemonState, stack: string): Promise<void> {
+    const config = {
+      endpoint: state.endpoint,
+      region: SANDBOX_REGION,
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    };
+    const dynamodb = new DynamoDBClient(config);
+    const elb = new ElasticLoadBalancingV2Client(config);
+    for (const table of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? [])
+      if (table.startsWith(`${stack}-`))
+        await dynamodb.send(new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: false }));
+    for (const balancer of (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [])
+      if (balancer.LoadBalancerName?.startsWith(`${stack}-`))
+        await elb.send(
+          new ModifyLoadBalancerAttributesCommand({
+            LoadBalancerArn: balancer.LoadBalancerArn,
+            Attributes: [{ Key: 'deletion_protection.enabled', Value: 'false' }],
+          }),
+        );
+    this.say(`lifted the deletion protection of ${stack}'s table and load balancer, as an operator would before removing it`);
   }
 
   /** Destroys every deployed stack, stops the local AWS and everything it started, and removes the sandbox's folder. */
@@ -210,7 +284,8 @@ export class Sandbox {
     if (state) {
       for (const environment of deployed) {
         try {
-          this.destroy(environment);
+          // A sandbox's data is a rehearsal's: down removes it, protected or not.
+          await this.destroy(environment, { liftDeletionProtection: true });
         } catch (err) {
           failed = (err as Error).message;
         }
@@ -220,7 +295,6 @@ export class Sandbox {
       this.say(`the local AWS was not running, so nothing of ${deployed.join(', ')} is left in it; removing its state`);
     }
     rmSync(this.dir, { recursive: true, force: true });
-    rmSync(join(REPOSITORY_ROOT, LOCAL_AWS_OUTPUT_DIR), { recursive: true, force: true });
     if (failed) throw new SandboxError(`${failed}\nThe local AWS is stopped and its state removed all the same.`);
     this.say('the sandbox is down: nothing of it runs, and its folder is removed');
   }
@@ -238,9 +312,15 @@ export class Sandbox {
     while (alive(state.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     // Whatever of its group outlived it (moto's server, a task) goes now.
     signal('SIGKILL');
+    // Containers are podman's children, not the local AWS's: they go by their label.
+    if (state.mode === 'podman') {
+      const ids = spawnSync('podman', ['ps', '--all', '--quiet', '--filter', `label=${SANDBOX_LABEL}=${this.dir}`], { encoding: 'utf8' });
+      const running = ids.stdout?.split('\n').filter(Boolean) ?? [];
+      if (running.length) spawnSync('podman', ['rm', '--force', '--time', '0', ...running]);
+    }
   }
 
-  status(): string {
+  async status(): Promise<string> {
     const state = this.running();
     if (!state) return 'sandbox: not running (pnpm sandbox up starts it)';
     const lines = [
@@ -254,7 +334,7 @@ export class Sandbox {
     if (!deployed.length) lines.push('  no stack deployed (pnpm sandbox up <environment>)');
     for (const environment of deployed) {
       try {
-        const outputs = this.outputs(environment);
+        const outputs = await this.outputs(environment);
         const weights = (outputs.traffic_weights ?? {}) as { lambda?: number; fargate?: number };
         lines.push(
           `  switchyard-${environment}: ${outputs.active_compute ?? 'not deployed'} (Lambda ${weights.lambda ?? '-'}%, Fargate ${weights.fargate ?? '-'}%), ${outputs.service_url ?? ''}`,

@@ -8,11 +8,18 @@ import type { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 /** The environment variable that is the switch: the local AWS's URL. */
 export const LOCAL_AWS_VARIABLE = 'SWITCHYARD_AWS_ENDPOINT';
 
+/** The sandbox's folder: its state, logs and synthesized stacks. @default .local/sandbox */
+export const SANDBOX_DIR_VARIABLE = 'SWITCHYARD_SANDBOX_DIR';
+export const DEFAULT_SANDBOX_DIR = '.local/sandbox';
+
 /**
- * Where cdktf writes the stacks and their state while the switch is on, relative to the repository
- * root: apart from cdktf.out, so a sandbox never touches a real deployment's files.
+ * Where cdktf writes the stacks, relative to the repository root or absolute. With the switch on,
+ * the sandbox's folder: apart from cdktf.out, so a sandbox never touches a real deployment's files.
  */
-export const LOCAL_AWS_OUTPUT_DIR = '.local/sandbox/cdktf.out';
+export function cdktfOutputDir(env: NodeJS.ProcessEnv): string {
+  if (!env[LOCAL_AWS_VARIABLE]) return 'cdktf.out';
+  return `${env[SANDBOX_DIR_VARIABLE] || DEFAULT_SANDBOX_DIR}/cdktf.out`;
+}
 
 /**
  * The AWS provider's `endpoints` keys of every service the stacks' resources and data sources call.
@@ -21,7 +28,6 @@ export const LOCAL_AWS_OUTPUT_DIR = '.local/sandbox/cdktf.out';
  */
 export const LOCAL_AWS_SERVICES = [
   'applicationautoscaling',
-  'cloudwatch',
   'cloudwatchlogs',
   'dynamodb',
   'ec2',
@@ -29,9 +35,7 @@ export const LOCAL_AWS_SERVICES = [
   'ecs',
   'elbv2',
   'iam',
-  'kms',
   'lambda',
-  'sns',
   'sts',
 ] as const;
 export type LocalAwsService = (typeof LOCAL_AWS_SERVICES)[number];
@@ -40,8 +44,6 @@ export type LocalAwsService = (typeof LOCAL_AWS_SERVICES)[number];
 export const SERVICE_OF_TYPE: Record<string, LocalAwsService | null> = {
   aws_appautoscaling_: 'applicationautoscaling',
   aws_cloudwatch_log_: 'cloudwatchlogs',
-  aws_cloudwatch_metric_alarm: 'cloudwatch',
-  aws_cloudwatch_dashboard: 'cloudwatch',
   aws_dynamodb_: 'dynamodb',
   aws_ecr_: 'ecr',
   aws_ecs_: 'ecs',
@@ -55,9 +57,7 @@ export const SERVICE_OF_TYPE: Record<string, LocalAwsService | null> = {
   aws_lb: 'elbv2',
   aws_iam_policy_document: null,
   aws_iam_: 'iam',
-  aws_kms_: 'kms',
   aws_lambda_: 'lambda',
-  aws_sns_: 'sns',
   aws_caller_identity: 'sts',
 };
 

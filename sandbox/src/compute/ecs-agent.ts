@@ -18,6 +18,7 @@ interface ContainerDefinition {
   environment?: { name: string; value: string }[];
   portMappings?: { containerPort: number }[];
   stopTimeout?: number;
+  linuxParameters?: { initProcessEnabled?: boolean };
 }
 
 interface TaskDefinition {
@@ -56,14 +57,25 @@ export interface ServingTask {
   healthy: boolean;
 }
 
+/** A target group's health check: what ELB asks each target, how often, and how many answers decide. */
+export interface HealthCheck {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  /** The status codes that count as healthy, e.g. "200" or "200-299". */
+  matcher: string;
+}
+
 export interface EcsAgentOptions {
   readonly launcher: TaskLauncher;
   /** The endpoint every task's SDK calls (the local AWS), with fake credentials. */
   readonly awsEnvironment: Record<string, string>;
   /** A free loopback port for each serving task. */
   readonly freePort: () => Promise<number>;
-  /** How a serving task is judged healthy: the target group's check. */
-  readonly healthCheck: { path: string; intervalMs: number };
+  /** The health check of the target group a task set registers its tasks in, as ELB describes it. */
+  readonly targetGroupHealthCheck: (targetGroupArn: string) => Promise<HealthCheck>;
   /** Where a task's output goes. @default discarded */
   readonly log?: (line: string) => void;
 }
@@ -74,6 +86,14 @@ const ecsCall = (call: AwsCall, action: string, body: unknown): AwsCall => ({
   headers: { ...call.headers, 'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}` },
   body: Buffer.from(JSON.stringify(body)),
 });
+
+/** Whether a status code is in a target group's matcher ("200", "200,202" or "200-299"). */
+export function matches(matcher: string, status: number): boolean {
+  return matcher.split(',').some((part) => {
+    const [low, high = low] = part.trim().split('-').map(Number);
+    return status >= low! && status <= high!;
+  });
+}
 
 export class EcsAgent {
   private readonly tasks = new Map<string, Task>();
@@ -94,7 +114,9 @@ export class EcsAgent {
       this.taskSets.set(set.taskSetArn, entry);
       const definition = set.taskDefinition as unknown as TaskDefinition;
       void (async () => {
-        for (let i = 0; i < set.desiredCount; i += 1) entry.serving.push(await this.startServingTask(set.taskSetArn, definition));
+        const targetGroup = set.targetGroupArn;
+        const check = targetGroup ? await this.options.targetGroupHealthCheck(targetGroup) : undefined;
+        for (let i = 0; i < set.desiredCount; i += 1) entry.serving.push(await this.startServingTask(set.taskSetArn, definition, check));
       })();
     },
     status: (arn) => {
@@ -103,6 +125,7 @@ export class EcsAgent {
       const healthy = set?.serving.filter((t) => t.healthy).length ?? 0;
       const desired = set?.desiredCount ?? 0;
       return {
+        computedDesiredCount: desired,
         runningCount: running,
         pendingCount: Math.max(0, desired - running),
         stabilityStatus: set && healthy === desired && running === desired ? 'STEADY_STATE' : 'STABILIZING',
@@ -159,6 +182,7 @@ export class EcsAgent {
       command,
       environment: { ...environment, ...this.options.awsEnvironment },
       user: container.user ?? '1000:1000',
+      init: container.linuxParameters?.initProcessEnabled ?? false,
     });
     this.containers.add(running);
     const tag = `[task ${task.taskArn.split('/').pop()!.slice(0, 8)}] `;
@@ -179,7 +203,7 @@ export class EcsAgent {
     return running;
   }
 
-  private async startServingTask(taskSetArn: string, definition: TaskDefinition): Promise<ServingTask> {
+  private async startServingTask(taskSetArn: string, definition: TaskDefinition, check: HealthCheck | undefined): Promise<ServingTask> {
     const container = definition.containerDefinitions[0]!;
     const task = this.newTask(
       definition,
@@ -200,20 +224,30 @@ export class EcsAgent {
         HOST: '127.0.0.1',
       }),
     };
-    void this.watchHealth(serving);
+    // Without a target group, ECS counts a running task as healthy.
+    if (check) void this.watchHealth(serving, check);
+    else serving.healthy = true;
     return serving;
   }
 
-  private async watchHealth(serving: ServingTask): Promise<void> {
-    const { path, intervalMs } = this.options.healthCheck;
-    while (serving.task.lastStatus === 'RUNNING') {
-      try {
-        const response = await fetch(`http://127.0.0.1:${serving.port}${path}`, { signal: AbortSignal.timeout(intervalMs) });
-        serving.healthy = response.status === 200;
-      } catch {
-        serving.healthy = false;
-      }
-      await new Promise((resolve) => setTimeout(resolve, serving.healthy ? intervalMs : Math.min(intervalMs, 250)));
+  /**
+   * ELB's health check of one target: every interval, the path; healthy after `healthyThreshold`
+   * answers in the matcher in a row, unhealthy after `unhealthyThreshold` failures in a row.
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+   */
+  private async watchHealth(serving: ServingTask, check: HealthCheck): Promise<void> {
+    let successes = 0;
+    let failures = 0;
+    while (serving.task.lastStatus === 'RUNNING' && serving.task.desiredStatus === 'RUNNING') {
+      const passed = await fetch(`http://127.0.0.1:${serving.port}${check.path}`, { signal: AbortSignal.timeout(check.timeoutMs) }).then(
+        (response) => matches(check.matcher, response.status),
+        () => false,
+      );
+      successes = passed ? successes + 1 : 0;
+      failures = passed ? 0 : failures + 1;
+      if (successes >= check.healthyThreshold) serving.healthy = true;
+      if (failures >= check.unhealthyThreshold) serving.healthy = false;
+      await new Promise((resolve) => setTimeout(resolve, check.intervalMs));
     }
     serving.healthy = false;
   }

@@ -17,6 +17,8 @@ export interface ContainerSpec {
   readonly environment: Record<string, string>;
   /** The user the container runs as. */
   readonly user: string;
+  /** An init process as PID 1 that forwards signals (ECS initProcessEnabled). @default false */
+  readonly init?: boolean;
 }
 
 export interface RunningContainer {
@@ -85,7 +87,7 @@ export function podmanLauncher(podmanEnv: NodeJS.ProcessEnv, label: string): Tas
     mode: 'podman',
     start(spec) {
       const [entrypoint, ...command] = spec.command;
-      const args = ['run', '--rm', '--name', spec.name, '--label', label, '--network', 'host', '--init'];
+      const args = ['run', '--rm', '--name', spec.name, '--label', label, '--network', 'host', ...(spec.init ? ['--init'] : [])];
       args.push('--user', spec.user, '--read-only', '--tmpfs', '/tmp:rw,mode=1777', '--tls-verify=false', '--pull', 'missing');
       for (const [name, value] of Object.entries(spec.environment)) args.push('--env', `${name}=${value}`);
       args.push('--entrypoint', JSON.stringify([entrypoint]), spec.image, ...command);

@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /*
  * moto's server, the local AWS's control plane. It is a Python program: moto 5.2.1 with its server
@@ -9,8 +11,12 @@ export const MOTO_INSTALL_HINT =
   "moto's server is not installed: `pip install 'moto[server]'` (Python 3.9 or later), then run this again. " +
   'It provides `moto_server`, the local AWS control plane the sandbox runs.';
 
+/** The project's own virtual environment, where the test tiers install moto when the machine has none. */
+const PROJECT_VENV = join(__dirname, '..', '..', '..', '.local', 'moto', 'bin', 'moto_server');
+
 /** The command that starts moto's server here, or `undefined` when it is not installed. */
 export function findMoto(): string[] | undefined {
+  if (existsSync(PROJECT_VENV)) return [PROJECT_VENV];
   const direct = spawnSync('moto_server', ['--help'], { encoding: 'utf8', timeout: 30_000 });
   if (!direct.error && direct.status === 0) return ['moto_server'];
   const module = spawnSync('python3', ['-m', 'moto.server', '--help'], { encoding: 'utf8', timeout: 30_000 });
@@ -38,7 +44,7 @@ export async function startMoto(command: string[], port: number, log?: (line: st
   child.once('exit', () => (exited = true));
   while (Date.now() < deadline && !exited) {
     try {
-      const response = await fetch(`${url}/moto-api/data.json`);
+      const response = await fetch(`${url}/moto-api/`);
       if (response.ok) return { url, process: child };
     } catch {
       // not listening yet

@@ -16,13 +16,21 @@ function requestedDescription(form: URLSearchParams): string | undefined {
   return undefined;
 }
 
+const RULE_ID = /<securityGroupRuleId>(sgr-[0-9a-f]+)<\/securityGroupRuleId>/g;
+
 function withDescriptions(reply: AwsReply, descriptions: Map<string, string>): AwsReply {
-  const xml = reply.body.toString('utf8').replace(
-    // moto writes no description at all (its bare-moto test says so), so one is added after the rule's id.
-    /<securityGroupRuleId>(sgr-[0-9a-f]+)<\/securityGroupRuleId>/g,
-    (whole, id: string) => (descriptions.has(id) ? `${whole}<description>${escapeXml(descriptions.get(id)!)}</description>` : whole),
-  );
-  return { ...reply, body: Buffer.from(xml) };
+  const xml = reply.body.toString('utf8');
+  const edited = xml.replace(RULE_ID, (whole, id: string, at: number) => {
+    // moto 5.2.1 drops the description of a rule that references a group, but writes a CIDR rule's, and any
+    // rule's once ModifySecurityGroupRules sets it (the bare-moto tests say so). A second <description>
+    // in one rule is an answer the AWS SDK for JavaScript cannot read, so one is added only where moto wrote none.
+    const next = xml.indexOf('<securityGroupRuleId>', at + whole.length);
+    const rule = xml.slice(at + whole.length, next === -1 ? undefined : next);
+    return descriptions.has(id) && !rule.includes('<description>')
+      ? `${whole}<description>${escapeXml(descriptions.get(id)!)}</description>`
+      : whole;
+  });
+  return { ...reply, body: Buffer.from(edited) };
 }
 
 /** Security group rules keep their descriptions, and DescribeSecurityGroupRules reports them. */
@@ -48,9 +56,7 @@ export function ec2RuleDescriptions(): FidelityPatch {
       }
       if (call.action !== 'DescribeSecurityGroupRules') {
         const description = requestedDescription(form);
-        const ids = [...reply.body.toString('utf8').matchAll(/<securityGroupRuleId>(sgr-[0-9a-f]+)<\/securityGroupRuleId>/g)].map(
-          (m) => m[1]!,
-        );
+        const ids = [...reply.body.toString('utf8').matchAll(RULE_ID)].map((m) => m[1]!);
         if (description !== undefined) for (const id of ids) descriptions.set(id, description);
       }
       return withDescriptions(reply, descriptions);

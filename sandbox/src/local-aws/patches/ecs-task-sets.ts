@@ -19,19 +19,25 @@ interface TaskSet {
 /** What runs a task set's tasks: how far they are, and their fate when the set goes. */
 export interface TaskSetRunner {
   /** A task set was created with this many tasks (the service's desired count at its scale). */
-  created(taskSet: { taskSetArn: string; taskDefinition: Record<string, unknown>; desiredCount: number }): void;
+  created(taskSet: { taskSetArn: string; taskDefinition: Record<string, unknown>; desiredCount: number; targetGroupArn?: string }): void;
   /** The set's counts and stability as ECS reports them. */
-  status(taskSetArn: string): { runningCount: number; pendingCount: number; stabilityStatus: 'STEADY_STATE' | 'STABILIZING' };
+  status(taskSetArn: string): {
+    computedDesiredCount: number;
+    runningCount: number;
+    pendingCount: number;
+    stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  };
   deleted(taskSetArn: string): void;
 }
 
 const ACTIONS = new Set(['CreateTaskSet', 'DescribeTaskSets', 'DeleteTaskSet', 'UpdateTaskSet', 'DescribeServices']);
 
 /**
- * Task sets as ECS reports them. moto stores a task set's stability but never serializes it, so a
- * waiter for STEADY_STATE waits forever; and it starts a task set's tasks through its RunTask, which
- * refuses a Fargate task definition sized per task. Here the set is created without its scale, so
- * moto starts nothing, and `runner` runs its tasks and reports them.
+ * Task sets as ECS reports them. moto 5.2.1 reports every task set STEADY_STATE from the moment it is
+ * created, with no running or pending count, so a wait for STEADY_STATE ends before any task runs; and
+ * it starts a task set's tasks through its RunTask, which fails on a Fargate task definition sized per
+ * task (it adds up the containers' memory). Here the set is created without its scale, so moto starts
+ * nothing, and `runner` runs its tasks and reports them.
  */
 export function ecsTaskSets(runner: TaskSetRunner): FidelityPatch {
   const scales = new Map<string, Scale>();
@@ -39,6 +45,7 @@ export function ecsTaskSets(runner: TaskSetRunner): FidelityPatch {
     if (!set.taskSetArn) return;
     const status = runner.status(set.taskSetArn);
     set.scale = scales.get(set.taskSetArn) ?? set.scale;
+    set.computedDesiredCount = status.computedDesiredCount;
     set.runningCount = status.runningCount;
     set.pendingCount = status.pendingCount;
     set.stabilityStatus = status.stabilityStatus;
@@ -78,7 +85,8 @@ export function ecsTaskSets(runner: TaskSetRunner): FidelityPatch {
           // ECS rounds a task set's share of the service up: "computedDesiredCount".
           const desiredCount = Math.ceil((desired * wanted.value) / 100);
           const taskDefinition = jsonBody<{ taskDefinition: Record<string, unknown> }>(definition).taskDefinition;
-          runner.created({ taskSetArn: created.taskSetArn!, taskDefinition, desiredCount });
+          const targetGroupArn = (rest as { loadBalancers?: { targetGroupArn?: string }[] }).loadBalancers?.[0]?.targetGroupArn;
+          runner.created({ taskSetArn: created.taskSetArn!, taskDefinition, desiredCount, ...(targetGroupArn ? { targetGroupArn } : {}) });
           return withJson<{ taskSet: TaskSet }>(reply, (body) => {
             body.taskSet.computedDesiredCount = desiredCount;
             report(body.taskSet);

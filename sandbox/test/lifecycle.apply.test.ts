@@ -1,0 +1,190 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { applySummary, Sandbox } from '../src/sandbox';
+import { SANDBOX_LABEL } from '../src/sandbox-state';
+import { clientsFor, functionState, inventory, invokeAsAlb, ruleWeights, taskSets, type Clients } from './support/local-aws-probe';
+
+/*
+ * The lifecycle a user runs, for real, against the local AWS: deploy on Lambda, flip to Fargate, to
+ * a 50/50 and a 90/10 split, back to Lambda, destroy. Both stacks at once, each in a sandbox of its
+ * own. After every apply Terraform must plan no change, and the local AWS must hold what the README
+ * says. Everything runs through the same commands a user types: cdktf deploy, pnpm flip, cdktf destroy.
+ */
+
+type Step = { name: string; lambdaWeight: number; applied: string; plan: string };
+
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    value = await read();
+  }
+  return value;
+}
+
+async function lifecycle(environment: string): Promise<void> {
+  const started = Date.now();
+  const prefix = `switchyard-${environment}`;
+  const sandbox = new Sandbox({ dir: mkdtempSync(join(tmpdir(), `switchyard-sandbox-${environment}-`)), stdio: 'pipe' });
+  const steps: Step[] = [];
+  try {
+    const bundles = process.env.SWITCHYARD_SANDBOX_BUNDLES === '1';
+    const { outputs, applied } = await sandbox.up(environment, { bundles });
+    const state = sandbox.running()!;
+    expect(state.mode).toBe(bundles ? 'process' : 'podman');
+    const aws: Clients = clientsFor(state.endpoint);
+    const env = sandbox.environment(state);
+
+    /** `terraform plan` against the local AWS, with the split the last apply set: it must change nothing. */
+    const replan = async (lambdaWeight: number | undefined) => {
+      const vars = lambdaWeight === undefined ? {} : { TF_VAR_lambda_weight: String(lambdaWeight) };
+      const plan = await sandbox.run(
+        'terraform',
+        [`-chdir=${sandbox.stackDir(environment)}`, 'plan', '-input=false', '-lock=false', '-no-color', '-detailed-exitcode'],
+        { ...env, ...vars },
+        'pipe',
+      );
+      const summary = /No changes\.|Plan: [^\n]*/.exec(plan.stdout)?.[0] ?? plan.stderr.trim();
+      expect({ step: steps.length, summary, exit: plan.status }).toEqual({ step: steps.length, summary: 'No changes.', exit: 0 });
+      return summary;
+    };
+    const expectServing = async (lambdaWeight: number) => {
+      expect(await ruleWeights(aws, prefix)).toEqual({ lambda: lambdaWeight, fargate: 100 - lambdaWeight });
+      const sets = await taskSets(aws, prefix);
+      // Capacity exists exactly while Fargate takes a share, and it is healthy when it does.
+      expect(sets.length).toBe(lambdaWeight < 100 ? 1 : 0);
+      for (const set of sets)
+        expect(set).toMatchObject({ stabilityStatus: 'STEADY_STATE', runningCount: set.computedDesiredCount, pendingCount: 0 });
+      expect(await functionState(aws, prefix)).toBe('Active');
+    };
+
+    expect(outputs).toMatchObject({ active_compute: 'lambda', traffic_weights: { lambda: 100, fargate: 0 }, lambda_function_name: prefix });
+    steps.push({ name: 'deploy (Lambda)', lambdaWeight: 100, applied, plan: await replan(undefined) });
+    await expectServing(100);
+
+    // The warm-up invoked the function's code through the local AWS before routing reached it.
+    const shown = await sandbox.run('terraform', [`-chdir=${sandbox.stackDir(environment)}`, 'show', '-json'], env, 'pipe');
+    const resources = (
+      JSON.parse(shown.stdout) as { values: { root_module: { resources: { type: string; values: { result?: string } }[] } } }
+    ).values.root_module.resources;
+    const warmUp = JSON.parse(resources.find((r) => r.type === 'aws_lambda_invocation')!.values.result!) as {
+      statusCode: number;
+      body: string;
+    };
+    expect({ statusCode: warmUp.statusCode, body: JSON.parse(warmUp.body) }).toEqual({ statusCode: 200, body: { status: 'ok' } });
+
+    if (state.mode === 'podman') {
+      // The deploy built docker/Dockerfile and pushed it where ECR's API sees it, as one image
+      // manifest (Lambda refuses an index), and the warm-up ran that image in a container.
+      const [repository, tag] = String(outputs.running_image_uri).split('/').pop()!.split(':');
+      const described = await aws.ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+      expect(described.imageDetails?.[0]?.imageManifestMediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+      const containers = await sandbox.run(
+        'podman',
+        ['ps', '--format', '{{.Image}} {{.Names}}', '--filter', `label=${SANDBOX_LABEL}=${sandbox.dir}`],
+        {},
+        'pipe',
+      );
+      expect(containers.stdout).toMatch(new RegExp(`${repository}:${tag} switchyard-lambda-${prefix}-`));
+    }
+
+    // Jobs, as the ALB would bring them to the function: a short one runs as an asynchronous
+    // invocation, a long one as a one-off task (RunTask of the job task definition, dist/job.js).
+    const start = (body: object) =>
+      invokeAsAlb(aws, prefix, {
+        method: 'POST',
+        path: '/jobs',
+        headers: { host: 'sandbox', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const short = await start({ kind: 'work', input: { ms: 0 } });
+    const long = await start({ kind: 'work', input: { ms: 1000 }, declaredMs: 60_000 });
+    expect([short.statusCode, long.statusCode]).toEqual([202, 202]);
+    expect([(short.body as { runsOn: string }).runsOn, (long.body as { runsOn: string }).runsOn]).toEqual(['lambda-async', 'fargate-task']);
+    for (const job of [short, long]) {
+      const location = job.headers.location![0]!;
+      const finished = await poll(
+        () => invokeAsAlb(aws, prefix, { method: 'GET', path: location, headers: { host: 'sandbox' } }),
+        (answer) => !['queued', 'running'].includes((answer.body as { status: string }).status),
+        120_000,
+      );
+      expect(finished.body).toMatchObject({ status: 'succeeded' });
+    }
+
+    for (const [target, lambdaWeight] of [
+      ['fargate', 0],
+      ['50', 50],
+      ['90', 90],
+      ['lambda', 100],
+    ] as const) {
+      const flip = await sandbox.run('pnpm', ['flip', environment, target], env, 'pipe');
+      expect({ target, status: flip.status, stderr: flip.status === 0 ? '' : flip.stderr.slice(-2000) }).toEqual({
+        target,
+        status: 0,
+        stderr: '',
+      });
+      steps.push({
+        name: `pnpm flip ${environment} ${target}`,
+        lambdaWeight,
+        applied: applySummary(flip.stdout),
+        plan: await replan(lambdaWeight),
+      });
+      await expectServing(lambdaWeight);
+    }
+
+    // pnpm cost --from-stack prices the traffic the stack's metrics show: three hours of 3,600 requests.
+    const cloudwatch = new CloudWatchClient({
+      endpoint: state.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    });
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    for (const hoursAgo of [1, 2, 3])
+      await cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: 'AWS/ApplicationELB',
+          MetricData: [
+            {
+              MetricName: 'RequestCount',
+              Dimensions: [{ Name: 'LoadBalancer', Value: String(outputs.load_balancer_arn_suffix) }],
+              Timestamp: new Date(hour - hoursAgo * 3_600_000 + 60_000),
+              Value: 3600,
+              Unit: 'Count',
+            },
+          ],
+        }),
+      );
+    const cost = await sandbox.run('pnpm', ['--silent', 'cost', environment, '--from-stack', '--days', '1'], env, 'pipe');
+    expect({ status: cost.status, stderr: cost.stderr.slice(-1000) }).toMatchObject({ status: 0 });
+    expect(cost.stdout).toContain(`${prefix}, last 1 days: 10,800 requests`);
+
+    expect(await inventory(aws, prefix)).not.toEqual([]);
+    if (environment === 'prod') {
+      // prod's table and load balancer are protected: a plain destroy is refused, as on AWS.
+      await expect(sandbox.destroy(environment)).rejects.toThrow(/DeletionProtectionEnabled|deletion protection/i);
+      await sandbox.destroy(environment, { liftDeletionProtection: true });
+    } else {
+      await sandbox.destroy(environment);
+    }
+    expect(await inventory(aws, prefix)).toEqual([]);
+  } finally {
+    const daemon = sandbox.running();
+    await sandbox.down();
+    if (daemon) expect(sandbox.running()).toBeUndefined();
+    console.log(
+      [
+        `${prefix}: the lifecycle in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        ...steps.map((s) => `  ${s.name.padEnd(26)} ${s.applied.padEnd(60)} re-plan: ${s.plan}`),
+      ].join('\n'),
+    );
+  }
+}
+
+test.concurrent.each(['dev', 'prod'])(
+  '%s: deploy on Lambda, flip to Fargate, 50/50, 90/10 and back, destroy: every re-plan empty',
+  lifecycle,
+);
