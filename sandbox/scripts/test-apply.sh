@@ -27,6 +27,11 @@ if [ "${SWITCHYARD_SANDBOX_BUNDLES:-}" != 1 ]; then
     export BASE_IMAGE
   fi
   [ -r /etc/ssl/certs/ca-certificates.crt ] && export SWITCHYARD_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+  # Both stacks' deploys build the same image at once; one build first fills podman's layer cache for both.
+  built=$SECONDS
+  ENGINE=podman CA_BUNDLE="${SWITCHYARD_CA_BUNDLE:-}" "$docker_scripts/build-image.sh" localhost/switchyard:apply-tier >/dev/null 2>&1 ||
+    echo "apply tier: the image did not prebuild; each deploy builds it" >&2
+  echo "apply tier: image built in $((SECONDS - built)) s"
 fi
 
 cd "$here/.."

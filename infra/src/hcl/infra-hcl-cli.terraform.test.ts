@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { runInfraScript } from '../testing/infra-script';
+import { REPOSITORY_ROOT } from '../testing/synth-stack';
 import { offlineTerraform } from '../testing/offline-terraform';
 import { GENERATED_MARK } from './render-hcl';
 
@@ -43,8 +44,11 @@ describeWithTerraform('pnpm infra:hcl', () => {
     expect(readFileSync(join(out, 'dev', 'routing.tf'), 'utf8')).toMatch(
       /# switchyard-dev\/routing\/rule\nresource "aws_lb_listener_rule"/,
     );
-    // The image push runs in the repository, found from the directory, wherever that is.
-    expect(readFileSync(join(out, 'dev', 'image.tf'), 'utf8')).toMatch(/working_dir = "\$\{path\.module\}\/[./a-z-]+"/);
+    // The image push runs in the repository, found from the directory, wherever either is (any
+    // letters, digits or spaces in the path).
+    const workingDir = /working_dir = "\$\{path\.module\}\/([^"]+)"/.exec(readFileSync(join(out, 'dev', 'image.tf'), 'utf8'))?.[1];
+    expect(workingDir).toBe(relative(join(out, 'dev'), REPOSITORY_ROOT));
+    expect(resolve(join(out, 'dev'), workingDir!)).toBe(REPOSITORY_ROOT);
 
     const dir = join(out, 'dev');
     expect(terraformIn(dir, ['fmt', '-check'])).toMatchObject({ status: 0, output: '' });

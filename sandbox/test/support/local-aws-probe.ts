@@ -3,7 +3,13 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand, ECSClient, ListClustersCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListTaskDefinitionsCommand,
+} from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
@@ -82,6 +88,13 @@ export async function invokeAsAlb(
   };
 }
 
+async function activeClusters(aws: Clients): Promise<string[]> {
+  const arns = (await aws.ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
+  if (!arns.length) return [];
+  const { clusters } = await aws.ecs.send(new DescribeClustersCommand({ clusters: arns }));
+  return (clusters ?? []).filter((c) => c.status === 'ACTIVE').map((c) => c.clusterArn!);
+}
+
 /** Everything of one stack in the local AWS, by kind, named: empty once it is destroyed. */
 export async function inventory(aws: Clients, prefix: string): Promise<string[]> {
   const named = (kind: string, names: (string | undefined)[]) =>
@@ -111,7 +124,8 @@ export async function inventory(aws: Clients, prefix: string): Promise<string[]>
     ),
     ...named(
       'cluster',
-      ((await aws.ecs.send(new ListClustersCommand({}))).clusterArns ?? []).map((arn) => arn.split('/').pop()),
+      // A deleted cluster stays describable, INACTIVE, for a while on AWS too; only an ACTIVE one is left over.
+      (await activeClusters(aws)).map((arn) => arn.split('/').pop()),
     ),
     ...named(
       'task definition',
