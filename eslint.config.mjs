@@ -62,4 +62,22 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // Product code never depends on test support: what a command or a construct needs lives beside it.
+    files: ['infra/src/**/*.ts', 'infra/scripts/**/*.ts', 'sandbox/src/**/*.ts', 'apps/api/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'infra/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/testing/*', '**/test/support/*', '**/test-table'],
+              message: 'Product code must not import test support; move what it needs out of testing/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

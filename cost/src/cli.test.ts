@@ -129,7 +129,7 @@ describe('pnpm cost', () => {
     expect(run.code).toBe(0);
     const svg = readFileSync(svgPath, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    // The README shows this chart; it must be the one the committed figures draw.
+    // docs/cost.md shows this chart; it must be the one the committed figures draw.
     expect(readFileSync(join(__dirname, '..', '..', 'docs', 'when-to-flip.svg'), 'utf8')).toBe(svg);
 
     const browser = await chromium.launch({

@@ -17,7 +17,7 @@ import { ENVIRONMENTS } from '../src/config/environments';
 import { providerSchemas } from '../src/hcl/provider-schema';
 import type { JsonStack } from '../src/hcl/render-hcl';
 import { writeHcl } from '../src/hcl/write-hcl';
-import { offlineTerraform } from '../src/testing/offline-terraform';
+import { offlineTerraform } from '../src/terraform/provider-mirror';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const USAGE = `usage: pnpm infra:hcl [${Object.keys(ENVIRONMENTS).join(' | ')} ...] [--out <dir>]  (default: every environment, into infra/hcl/)`;

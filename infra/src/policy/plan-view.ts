@@ -1,5 +1,5 @@
 import { findSchema, type HclSchemas, type SchemaBlock } from '../hcl/render-hcl';
-import type { SynthesizedStack } from '../testing/synth-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
 /*
  * A stack as the policy rules read it, rebuilt from a plan (`terraform show -json`) instead of the

@@ -1,4 +1,4 @@
-import type { SynthesizedStack } from '../testing/synth-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
 // Synthesized JSON is loosely typed by nature; rules read it defensively.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /*
@@ -50,4 +50,30 @@ export function offlineCliConfig(mirrorRoot: string): string {
   }
 }
 `;
+}
+
+export type OfflineTerraform = { available: true; env: NodeJS.ProcessEnv } | { available: false; reason: string };
+
+/**
+ * Whether terraform and the provider mirror are here; if not, why not (tests print it and skip).
+ * The CLI configuration is written under `parent` (the temp dir unless given).
+ */
+export function offlineTerraform(parent = tmpdir()): OfflineTerraform {
+  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) return { available: false, reason: 'the terraform CLI is not on PATH' };
+  const mirror = findProviderMirror();
+  if (!mirror)
+    return { available: false, reason: `no filesystem mirror holds hashicorp/aws ${AWS_PROVIDER_VERSION} (set SWITCHYARD_TF_MIRROR)` };
+  const dir = mkdtempSync(join(parent, 'switchyard-tf-cli-'));
+  const cliConfig = join(dir, 'offline.tfrc');
+  writeFileSync(cliConfig, offlineCliConfig(mirror));
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  return { available: true, env };
 }

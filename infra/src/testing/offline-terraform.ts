@@ -2,7 +2,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AWS_PROVIDER_VERSION, findProviderMirror, offlineCliConfig } from '../terraform/provider-mirror';
 
 /*
  * Runs the real terraform CLI on synthesized stacks with no network: the AWS provider comes from a
@@ -27,31 +26,7 @@ const OFFLINE_OVERRIDE = {
   terraform: { backend: { local: { path: 'offline.tfstate' } } },
 };
 
-export type OfflineTerraform = { available: true; env: NodeJS.ProcessEnv } | { available: false; reason: string };
-
-/**
- * Whether terraform and the provider mirror are here; if not, why not (tests print it and skip).
- * The CLI configuration is written under `parent` (the temp dir unless given).
- */
-export function offlineTerraform(parent = tmpdir()): OfflineTerraform {
-  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return { available: false, reason: 'the terraform CLI is not on PATH' };
-  const mirror = findProviderMirror();
-  if (!mirror)
-    return { available: false, reason: `no filesystem mirror holds hashicorp/aws ${AWS_PROVIDER_VERSION} (set SWITCHYARD_TF_MIRROR)` };
-  const dir = mkdtempSync(join(parent, 'switchyard-tf-cli-'));
-  const cliConfig = join(dir, 'offline.tfrc');
-  writeFileSync(cliConfig, offlineCliConfig(mirror));
-  const env = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return { available: true, env };
-}
+export { offlineTerraform, type OfflineTerraform } from '../terraform/provider-mirror';
 
 export interface TerraformResult {
   status: number;

@@ -3,15 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/environments';
 import { ServiceStack } from '../stacks/service-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
-export interface SynthesizedStack {
-  resource: Record<string, Record<string, Record<string, unknown>>>;
-  variable: Record<string, Record<string, unknown>>;
-  output: Record<string, Record<string, unknown>>;
-  locals?: Record<string, unknown>;
-  terraform: Record<string, unknown>;
-  provider: Record<string, unknown>;
-}
+export type { SynthesizedStack };
 
 export const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
 

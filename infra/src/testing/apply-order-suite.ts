@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../config/environments';
-import type { StackFixture } from '../testing/stack-fixture';
-import { addressOf } from '../testing/synth-stack';
-import type { Transition, Vars } from '../testing/transitions';
+import type { StackFixture } from './stack-fixture';
+import { addressOf } from './synth-stack';
+import type { Transition, Vars } from './transitions';
 
 /*
  * The switch, proven from Terraform's own apply graph: for each transition, a prior state as

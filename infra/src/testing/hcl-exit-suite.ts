@@ -2,20 +2,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/environments';
-import { schemasOf } from './provider-schema';
-import { GENERATED_MARK, type HclSchemas, type JsonStack } from './render-hcl';
-import { exportedImageTag, IMAGE_TAG_VARIABLE, writeHcl } from './write-hcl';
+import { schemasOf } from '../hcl/provider-schema';
+import { GENERATED_MARK, type HclSchemas, type JsonStack } from '../hcl/render-hcl';
+import { exportedImageTag, IMAGE_TAG_VARIABLE, writeHcl } from '../hcl/write-hcl';
 import { evaluate, RULES, type Finding } from '../policy/policy';
 import { stackJsonFromPlan, type PlanWithConfiguration } from '../policy/plan-view';
 import type { StackJson } from '../policy/rule';
 import { StackView } from '../policy/stack-view';
-import { hclStackDir } from '../testing/hcl-stack-dir';
-import type { OfflineStackDir, PlanJson } from '../testing/offline-terraform';
-import { planDifferences, type ComparablePlan } from '../testing/plan-diff';
-import { addressOf, REPOSITORY_ROOT } from '../testing/synth-stack';
-import type { StackFixture } from '../testing/stack-fixture';
-import { runInfraScript } from '../testing/infra-script';
-import { plannedChanges, setState, TransitionLab, type Vars } from '../testing/transitions';
+import { hclStackDir } from './hcl-stack-dir';
+import type { OfflineStackDir, PlanJson } from './offline-terraform';
+import { planDifferences, type ComparablePlan } from './plan-diff';
+import { addressOf, REPOSITORY_ROOT } from './synth-stack';
+import type { StackFixture } from './stack-fixture';
+import { runInfraScript } from './infra-script';
+import { plannedChanges, setState, TransitionLab, type Vars } from './transitions';
 
 /*
  * The way out of CDKTF, proven with Terraform itself: the stack written as HCL (as `pnpm infra:hcl`
