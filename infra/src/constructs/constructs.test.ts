@@ -12,7 +12,8 @@ import { FargateService } from './fargate-service';
 import { LambdaTarget } from './lambda-target';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
-import { TLS_POLICY, TrafficListeners, WeightedRouting } from './traffic-listeners';
+import { TLS_POLICY, TrafficListeners } from './traffic-listeners';
+import { WeightedRouting } from './weighted-routing';
 import { ECS_STOP_TIMEOUT_SECONDS, ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
 
 const synth = (build: (scope: Construct) => void) => Testing.synthScope(build);

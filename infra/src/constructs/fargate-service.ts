@@ -90,8 +90,12 @@ export class FargateService extends Construct {
   readonly securityGroupId: string;
   /** The app's role in the tasks, for the policies of what the app does (jobs). */
   readonly taskRoleId: string;
-  /** Depend on this to act only once the tasks are healthy in the target group. */
-  readonly ready: ITerraformDependable;
+  /**
+   * The drain gate. Depend on it to act only once the tasks are healthy in the target group; its
+   * destroy pauses while the ALB applies a rule change, after the routing has left and before the
+   * tasks go.
+   */
+  readonly drainGate: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -238,6 +242,6 @@ export class FargateService extends Construct {
     this.serviceName = service.name;
     this.securityGroupId = securityGroup.id;
     this.taskRoleId = roles.taskRoleId;
-    this.ready = drainGate;
+    this.drainGate = drainGate;
   }
 }

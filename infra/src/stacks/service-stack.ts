@@ -11,7 +11,8 @@ import { ImageBuild, imageTag } from '../constructs/image-build';
 import { LambdaTarget } from '../constructs/lambda-target';
 import { LoadBalancer } from '../constructs/load-balancer';
 import { Network } from '../constructs/network';
-import { TrafficListeners, WeightedRouting } from '../constructs/traffic-listeners';
+import { TrafficListeners } from '../constructs/traffic-listeners';
+import { WeightedRouting } from '../constructs/weighted-routing';
 import { CONTAINER_PORT } from '../image-contract';
 import { LAMBDA_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 import { declareStackInputs } from './stack-inputs';
@@ -217,7 +218,7 @@ export class ServiceStack extends TerraformStack {
       fargateTargetGroupArn: alb.fargateTargetGroupArn,
       lambdaWeight: traffic.lambdaWeight,
       fargateWeight: traffic.fargateWeight,
-      after: [fargate.ready, lambda.warmedUp],
+      after: [fargate.drainGate, lambda.warmedUp],
     });
 
     declareStackOutputs(this, {
