@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ENVIRONMENTS } from '../src/config/environments';
 import { liveLambdaWeight, parsePause, parseRamp, planFlip } from '../src/flip/plan-flip';
 import { describeTraffic, parseTarget } from '../src/flip/traffic';
+import { parseCommandLine } from '../src/cli/command-line';
 import { cdktfOutputDir, LOCAL_AWS_VARIABLE } from '../src/stacks/local-aws';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
@@ -37,25 +38,21 @@ function hasAwsCredentials(): boolean {
   );
 }
 
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index === -1) return undefined;
-  const value = args[index + 1];
-  if (!value || value.startsWith('--')) fail(`${name} needs a value. ${USAGE}`);
-  args.splice(index, 2);
-  return value;
+const { values, positionals: args } = parseCommandLine(
+  process.argv.slice(2),
+  { ramp: { type: 'string' }, pause: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  (m) => fail(`${m}. ${USAGE}`),
+);
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
-
-const args = process.argv.slice(2);
-const dryRun = args.includes('--dry-run');
-if (dryRun) args.splice(args.indexOf('--dry-run'), 1);
+const dryRun = values['dry-run'] ?? false;
 let ramp: number[] = [];
 let pauseMs = 0;
 try {
-  const rampText = option(args, '--ramp');
-  const pauseText = option(args, '--pause');
-  if (rampText) ramp = parseRamp(rampText);
-  if (pauseText) pauseMs = parsePause(pauseText);
+  if (values.ramp) ramp = parseRamp(values.ramp);
+  if (values.pause) pauseMs = parsePause(values.pause);
 } catch (err) {
   fail((err as Error).message);
 }

@@ -17,6 +17,7 @@ import { ENVIRONMENTS } from '../src/config/environments';
 import { providerSchemas } from '../src/hcl/provider-schema';
 import type { JsonStack } from '../src/hcl/render-hcl';
 import { writeHcl } from '../src/hcl/write-hcl';
+import { parseCommandLine } from '../src/cli/command-line';
 import { offlineTerraform } from '../src/terraform/provider-mirror';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
@@ -27,22 +28,19 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
+const { values, positionals: args } = parseCommandLine(process.argv.slice(2), { out: { type: 'string' } }, (m) => fail(`${m}. ${USAGE}`), {
+  out: 'a directory',
+});
+if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-let outRoot = join(REPOSITORY_ROOT, 'infra', 'hcl');
-const outIndex = args.indexOf('--out');
-if (outIndex !== -1) {
-  const value = args[outIndex + 1];
-  if (!value || value.startsWith('--')) fail(`--out needs a directory. ${USAGE}`);
-  // pnpm runs this in infra/; a relative path means one relative to where the user typed it.
-  outRoot = isAbsolute(value) ? value : resolve(process.env.INIT_CWD ?? process.cwd(), value);
-  args.splice(outIndex, 2);
-}
-const unknownFlag = args.find((a) => a.startsWith('-'));
-if (unknownFlag) fail(`unknown option ${unknownFlag}. ${USAGE}`);
+// pnpm runs this in infra/; a relative path means one relative to where the user typed it.
+const outRoot = values.out
+  ? isAbsolute(values.out)
+    ? values.out
+    : resolve(process.env.INIT_CWD ?? process.cwd(), values.out)
+  : join(REPOSITORY_ROOT, 'infra', 'hcl');
 const wanted = args.map((a) => a.replace(/^switchyard-/, ''));
 const unknown = wanted.filter((name) => !(name in ENVIRONMENTS));
 if (unknown.length) fail(`no environment named ${unknown.join(', ')}. ${USAGE}`);

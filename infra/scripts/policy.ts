@@ -14,6 +14,7 @@ import { GENERATED_MARK, type HclSchemas } from '../src/hcl/render-hcl';
 import { stackJsonFromPlan, type PlanWithConfiguration } from '../src/policy/plan-view';
 import { evaluate, RULES } from '../src/policy/policy';
 import { StackView } from '../src/policy/stack-view';
+import { parseCommandLine } from '../src/cli/command-line';
 
 const USAGE = 'usage: pnpm infra:policy <terraform directory> <plan file> [--stack switchyard-<environment>]';
 /** Rules, or parts of them, that read lifecycle blocks, which a plan does not carry. */
@@ -24,20 +25,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
+const { values, positionals: args } = parseCommandLine(process.argv.slice(2), { stack: { type: 'string' } }, fail, { stack: 'a name' });
+if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-let stackName: string | undefined;
-const stackIndex = args.indexOf('--stack');
-if (stackIndex !== -1) {
-  stackName = args[stackIndex + 1];
-  if (!stackName || stackName.startsWith('--')) fail('--stack needs a name');
-  args.splice(stackIndex, 2);
-}
-const unknownFlag = args.find((a) => a.startsWith('-'));
-if (unknownFlag) fail(`unknown option ${unknownFlag}`);
+let stackName = values.stack;
 if (args.length !== 2) fail('give a terraform directory and a plan file');
 // pnpm runs this in infra/; relative paths are relative to where the user typed them.
 const here = process.env.INIT_CWD ?? process.cwd();

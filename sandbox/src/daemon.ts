@@ -71,8 +71,12 @@ async function main(): Promise<void> {
     motoUrl: moto.url,
     mode: launcher.mode,
     startedAt: new Date().toISOString(),
+    ...(registry ? { registry: registry.address } : {}),
   });
-  log(`local AWS at ${localAws.endpoint} (moto at ${moto.url}); tasks and functions run as ${launcher.mode}es`);
+  log(
+    `local AWS at ${localAws.endpoint} (moto at ${moto.url}); ` +
+      (registry ? `images in the registry at ${registry.address}, run under podman` : 'tasks and functions run as processes'),
+  );
 
   const stop = () => {
     agent.shutdown();
