@@ -3,6 +3,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { JOB_ENV } from '@switchyard/api/job-environment';
 import { JOB_TABLE } from '@switchyard/api/job-table-shape';
 import { ECS_STOP_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 import { Fn, TerraformLocal } from 'cdktf';
@@ -99,7 +100,7 @@ export class Jobs extends Construct {
     });
     new IamRolePolicy(this, 'task-policy', { role: roles.taskRoleId, name: 'job-table', policy: taskPermissions.json });
 
-    const environment = serviceEnvironment({ JOBS_TABLE: table.name });
+    const environment = serviceEnvironment({ [JOB_ENV.table]: table.name });
     const taskDefinition = new EcsTaskDefinition(this, 'task', {
       ...imageTaskDefinition({ ...props, family: `${props.namePrefix}-job`, roles }),
       containerDefinitions: JSON.stringify([
@@ -132,14 +133,14 @@ export class Jobs extends Construct {
     this.taskDefinitionFamily = taskDefinition.family;
     this.roleArns = [roles.executionRoleArn, roles.taskRoleArn];
     this.apiEnvironment = {
-      JOBS_TABLE: table.name,
-      JOB_CLUSTER: props.clusterName,
-      JOB_TASK_DEFINITION: taskDefinition.family,
-      JOB_CONTAINER_NAME,
+      [JOB_ENV.table]: table.name,
+      [JOB_ENV.cluster]: props.clusterName,
+      [JOB_ENV.taskDefinition]: taskDefinition.family,
+      [JOB_ENV.containerName]: JOB_CONTAINER_NAME,
       // A local, not join() inline: the ECS container definitions are JSON, and join()'s quotes would break it.
-      JOB_SUBNETS: new TerraformLocal(this, 'job_subnets', Fn.join(',', props.subnetIds)).asString,
-      JOB_SECURITY_GROUPS: props.securityGroupId,
-      JOB_ASSIGN_PUBLIC_IP: String(props.assignPublicIp),
+      [JOB_ENV.subnets]: new TerraformLocal(this, 'job_subnets', Fn.join(',', props.subnetIds)).asString,
+      [JOB_ENV.securityGroups]: props.securityGroupId,
+      [JOB_ENV.assignPublicIp]: String(props.assignPublicIp),
     };
   }
 

@@ -50,8 +50,8 @@ export interface HclExitOptions {
 export function describeHclExit(environment: EnvironmentConfig, fixture: StackFixture, { commands }: HclExitOptions): void {
   const stackName = `switchyard-${environment.name}`;
   const { stack, env } = fixture;
-  // The commands' tests run in one stack only; elsewhere they are not registered at all.
-  const skip = (() => {}) as unknown as typeof test;
+  // The commands' tests run end to end in one stack only (dev); in the other they show as skipped.
+  const skip = test.skip;
   let hcl: OfflineStackDir;
   let schemas: HclSchemas;
   let files: Array<{ name: string; bytes: number }>;

@@ -1,5 +1,6 @@
 import { DEFAULT_JOB_INLINE_MAX_MS, MAX_JOB_INLINE_MS } from '@switchyard/domain/timing-budget';
 import { ConfigError } from '../config';
+import { JOB_ENV } from './job-environment';
 
 /** Where a one-off job task runs: the job task definition, in the service's own subnets and security group. */
 export interface JobTaskConfig {
@@ -20,7 +21,7 @@ export interface JobsConfig {
   task?: JobTaskConfig;
 }
 
-const TASK_VARIABLES = ['JOB_CLUSTER', 'JOB_TASK_DEFINITION', 'JOB_SUBNETS', 'JOB_SECURITY_GROUPS'] as const;
+const TASK_VARIABLES = [JOB_ENV.cluster, JOB_ENV.taskDefinition, JOB_ENV.subnets, JOB_ENV.securityGroups] as const;
 
 const list = (value: string) =>
   value
@@ -33,13 +34,13 @@ const list = (value: string) =>
  * without them, a job too long to run inline fails at once, saying what is missing.
  */
 export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig | undefined {
-  const tableName = env.JOBS_TABLE?.trim();
+  const tableName = env[JOB_ENV.table]?.trim();
   if (!tableName) return undefined;
-  const inlineText = env.JOB_INLINE_MAX_MS ?? String(DEFAULT_JOB_INLINE_MAX_MS);
+  const inlineText = env[JOB_ENV.inlineMaxMs] ?? String(DEFAULT_JOB_INLINE_MAX_MS);
   const inlineMaxMs = Number(inlineText);
   if (!/^\d+$/.test(inlineText) || inlineMaxMs > MAX_JOB_INLINE_MS)
     throw new ConfigError(
-      `Invalid environment: JOB_INLINE_MAX_MS must be a whole number of milliseconds from 0 to ${MAX_JOB_INLINE_MS}; got "${inlineText}".`,
+      `Invalid environment: ${JOB_ENV.inlineMaxMs} must be a whole number of milliseconds from 0 to ${MAX_JOB_INLINE_MS}; got "${inlineText}".`,
     );
   const given = TASK_VARIABLES.filter((name) => env[name]?.trim());
   if (given.length && given.length < TASK_VARIABLES.length)
@@ -48,12 +49,12 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig
     );
   const task: JobTaskConfig | undefined = given.length
     ? {
-        cluster: env.JOB_CLUSTER!.trim(),
-        taskDefinition: env.JOB_TASK_DEFINITION!.trim(),
-        containerName: env.JOB_CONTAINER_NAME?.trim() || 'api',
-        subnets: list(env.JOB_SUBNETS!),
-        securityGroups: list(env.JOB_SECURITY_GROUPS!),
-        assignPublicIp: env.JOB_ASSIGN_PUBLIC_IP === 'true',
+        cluster: env[JOB_ENV.cluster]!.trim(),
+        taskDefinition: env[JOB_ENV.taskDefinition]!.trim(),
+        containerName: env[JOB_ENV.containerName]?.trim() || 'api',
+        subnets: list(env[JOB_ENV.subnets]!),
+        securityGroups: list(env[JOB_ENV.securityGroups]!),
+        assignPublicIp: env[JOB_ENV.assignPublicIp] === 'true',
       }
     : undefined;
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME?.trim();
