@@ -65,6 +65,9 @@ async function lifecycle(environment: string): Promise<void> {
     expect(outputs).toMatchObject({ active_compute: 'lambda', traffic_weights: { lambda: 100, fargate: 0 }, lambda_function_name: prefix });
     steps.push({ name: 'deploy (Lambda)', lambdaWeight: 100, applied, plan: await replan(undefined) });
     await expectServing(100);
+    const status = await sandbox.status();
+    expect(status).toContain(`local AWS (SWITCHYARD_AWS_ENDPOINT): ${state.endpoint}`);
+    expect(status).toContain(`${prefix}: lambda (Lambda 100%, Fargate 0%)`);
 
     // The warm-up invoked the function's code through the local AWS before routing reached it.
     const shown = await sandbox.run('terraform', [`-chdir=${sandbox.stackDir(environment)}`, 'show', '-json'], env, 'pipe');
