@@ -2,7 +2,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { applySummary, Sandbox } from '../src/sandbox';
 import { SANDBOX_LABEL } from '../src/sandbox-state';
 import { clientsFor, functionState, inventory, invokeAsAlb, ruleWeights, taskSets, type Clients } from './support/local-aws-probe';
@@ -86,6 +86,17 @@ async function lifecycle(environment: string): Promise<void> {
       const [repository, tag] = String(outputs.running_image_uri).split('/').pop()!.split(':');
       const described = await aws.ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
       expect(described.imageDetails?.[0]?.imageManifestMediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+      // moto alone knows nothing of the push (the patch ecr-registry-images reads the registry).
+      const bareEcr = new ECRClient({
+        endpoint: state.motoUrl,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+      });
+      await expect(
+        bareEcr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] })),
+      ).rejects.toMatchObject({
+        name: 'ImageNotFoundException',
+      });
       const containers = await sandbox.run(
         'podman',
         ['ps', '--format', '{{.Image}} {{.Names}}', '--filter', `label=${SANDBOX_LABEL}=${sandbox.dir}`],
