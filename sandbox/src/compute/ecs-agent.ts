@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jsonBody, jsonReply, type AwsCall, type AwsReply } from '../local-aws/aws-call';
+import { jsonBody, jsonReply, sameServiceCall, type AwsCall, type AwsReply } from '../local-aws/aws-call';
 import type { FidelityPatch } from '../local-aws/fidelity-layer';
 import type { TaskSetRunner } from '../local-aws/patches/ecs-task-sets';
 import type { RunningContainer, TaskLauncher } from './task-launcher';
@@ -80,13 +80,6 @@ export interface EcsAgentOptions {
   readonly log?: (line: string) => void;
 }
 
-const ecsCall = (call: AwsCall, action: string, body: unknown): AwsCall => ({
-  ...call,
-  action,
-  headers: { ...call.headers, 'x-amz-target': `AmazonEC2ContainerServiceV20141113.${action}` },
-  body: Buffer.from(JSON.stringify(body)),
-});
-
 /** Whether a status code is in a target group's matcher ("200", "200,202" or "200-299"). */
 export function matches(matcher: string, status: number): boolean {
   return matcher.split(',').some((part) => {
@@ -150,7 +143,7 @@ export class EcsAgent {
   };
 
   private async definition(call: AwsCall, moto: (call: AwsCall) => Promise<AwsReply>, arn: string): Promise<TaskDefinition | undefined> {
-    const reply = await moto(ecsCall(call, 'DescribeTaskDefinition', { taskDefinition: arn }));
+    const reply = await moto(sameServiceCall(call, 'DescribeTaskDefinition', { taskDefinition: arn }));
     return reply.status < 300 ? jsonBody<{ taskDefinition: TaskDefinition }>(reply).taskDefinition : undefined;
   }
 

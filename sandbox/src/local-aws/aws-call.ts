@@ -70,3 +70,17 @@ export function withJson<T>(reply: AwsReply, edit: (body: T) => T | void): AwsRe
 export function withRequestJson(call: AwsCall, value: unknown): AwsCall {
   return { ...call, body: Buffer.from(JSON.stringify(value)) };
 }
+
+/**
+ * Another action of the same service, signed as `call` was (moto does not check signatures): for a
+ * patch that must ask moto something first. JSON protocols only (the action is in X-Amz-Target).
+ */
+export function sameServiceCall(call: AwsCall, action: string, body: unknown): AwsCall {
+  const target = String(call.headers['x-amz-target'] ?? '');
+  return {
+    ...call,
+    action,
+    headers: { ...call.headers, 'x-amz-target': `${target.slice(0, target.lastIndexOf('.'))}.${action}` },
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}

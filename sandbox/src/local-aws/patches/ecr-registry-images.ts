@@ -1,4 +1,4 @@
-import { jsonBody, jsonError, jsonReply, type AwsCall } from '../aws-call';
+import { jsonBody, jsonError, jsonReply, sameServiceCall, type AwsCall } from '../aws-call';
 import type { FidelityPatch } from '../fidelity-layer';
 
 const MANIFEST_TYPES = [
@@ -39,12 +39,7 @@ export function ecrRegistryImages(registry: string): FidelityPatch {
     async handle(call, moto) {
       const request = jsonBody<{ repositoryName: string; imageIds?: ImageId[]; registryId?: string }>(call);
       // The repository must exist in ECR's API (moto) before its images do.
-      const repository = await moto({
-        ...call,
-        action: 'DescribeRepositories',
-        headers: { ...call.headers, 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories' },
-        body: Buffer.from(JSON.stringify({ repositoryNames: [request.repositoryName] })),
-      });
+      const repository = await moto(sameServiceCall(call, 'DescribeRepositories', { repositoryNames: [request.repositoryName] }));
       if (repository.status >= 300) return repository;
       const registryId = jsonBody<{ repositories: { registryId: string }[] }>(repository).repositories[0]?.registryId ?? '123456789012';
       const ids = request.imageIds ?? [];

@@ -1,4 +1,4 @@
-import { jsonBody, withJson, withRequestJson, type AwsCall } from '../aws-call';
+import { jsonBody, sameServiceCall, withJson, withRequestJson, type AwsCall } from '../aws-call';
 import type { FidelityPatch } from '../fidelity-layer';
 
 export interface Scale {
@@ -69,19 +69,11 @@ export function ecsTaskSets(runner: TaskSetRunner): FidelityPatch {
           ).taskSet;
           const wanted = scale ?? { unit: 'PERCENT', value: 100 };
           scales.set(created.taskSetArn!, wanted);
-          const services = await moto({
-            ...call,
-            action: 'DescribeServices',
-            headers: { ...call.headers, 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeServices' },
-            body: Buffer.from(JSON.stringify({ cluster: created.clusterArn, services: [created.serviceArn] })),
-          });
+          const services = await moto(
+            sameServiceCall(call, 'DescribeServices', { cluster: created.clusterArn, services: [created.serviceArn] }),
+          );
           const desired = jsonBody<{ services?: { desiredCount?: number }[] }>(services).services?.[0]?.desiredCount ?? 0;
-          const definition = await moto({
-            ...call,
-            action: 'DescribeTaskDefinition',
-            headers: { ...call.headers, 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition' },
-            body: Buffer.from(JSON.stringify({ taskDefinition: created.taskDefinition })),
-          });
+          const definition = await moto(sameServiceCall(call, 'DescribeTaskDefinition', { taskDefinition: created.taskDefinition }));
           // ECS rounds a task set's share of the service up: "computedDesiredCount".
           const desiredCount = Math.ceil((desired * wanted.value) / 100);
           const taskDefinition = jsonBody<{ taskDefinition: Record<string, unknown> }>(definition).taskDefinition;
