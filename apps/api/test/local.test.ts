@@ -51,7 +51,7 @@ describe('`pnpm start` through turbo', () => {
   /** Every variable the README documents for `pnpm start`: the Configuration table and the port override. */
   function documentedVariables(): string[] {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('### Configuration'), readme.indexOf('**Why 512 KiB'));
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('**Why 512 KiB'));
     const rows = [...table.matchAll(/^\| `([A-Z_]+)`/gm)].map((m) => m[1]!);
     const ports = /Override the ports with ((?:`[A-Z_]+`(?:,| and| or)? ?)+)/.exec(readme)?.[1] ?? '';
     return [...new Set([...rows, ...[...ports.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!)])].sort();
