@@ -1,7 +1,7 @@
 // Run while the image is built, to fill the two caches a cold start reads:
 //   node prime-compile-cache.cjs code-cache [dist/lambda.js]
 //     (as root, before the image's USER) one request through the Lambda handler, then V8's code
-//     cache of the app, written beside it (apps/api/src/lambda-loader.ts); it holds the bytecode of
+//     cache of the app, written beside it (apps/api/src/lambda.ts); it holds the bytecode of
 //     every function the request ran. `pnpm bench` runs this on its own copy of the bundles.
 //   node prime-compile-cache.cjs
 //     (as uid 1000, with NODE_COMPILE_CACHE set) one request to each bundle, so Node's compile cache

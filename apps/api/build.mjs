@@ -29,10 +29,10 @@ const jobsRuntimeApart = {
 };
 
 const options = {
-  // lambda.js is a small loader that runs lambda-app.js (the app) with V8's code cache; see lambda-loader.ts.
+  // lambda.js is a small loader that runs lambda-app.js (the app) with V8's code cache; see src/lambda.ts.
   entryPoints: {
-    lambda: 'src/lambda-loader.ts',
-    'lambda-app': 'src/lambda.ts',
+    lambda: 'src/lambda.ts',
+    'lambda-app': 'src/lambda-app.ts',
     server: 'src/server.ts',
     local: 'src/local.ts',
     job: 'src/job.ts',

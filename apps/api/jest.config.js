@@ -7,7 +7,7 @@ module.exports = {
   collectCoverageFrom: [
     ...collectCoverageFrom,
     '!src/lambda.ts',
-    '!src/lambda-loader.ts',
+    '!src/lambda-app.ts',
     '!src/server.ts',
     '!src/local.ts',
     '!src/job.ts',

