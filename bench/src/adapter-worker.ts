@@ -1,6 +1,6 @@
 import { buildApp } from '@switchyard/api/app';
 import { loadConfig } from '@switchyard/api/config';
-import type { EventKind, LambdaHttpHandler } from '@switchyard/lambda-local/contract';
+import type { EventKind, LambdaHttpHandler } from '@switchyard/lambda-contract/contract';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import { readLambdaResult } from '@switchyard/lambda-local/results';

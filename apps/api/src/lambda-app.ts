@@ -1,4 +1,4 @@
-import type { LambdaHttpResult } from '@switchyard/lambda-local/contract';
+import type { LambdaHttpResult } from '@switchyard/lambda-contract/contract';
 import type { Context } from 'aws-lambda';
 import { buildApp } from './app';
 import { loadConfig } from './config';

@@ -1,4 +1,4 @@
-import { EVENT_KINDS } from '@switchyard/lambda-local/contract';
+import { EVENT_KINDS } from '@switchyard/lambda-contract/contract';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { checkEvent } from './lambda-event';
 

@@ -1,4 +1,4 @@
-import { payloadVersion, type EventKind } from '@switchyard/lambda-local/contract';
+import { payloadVersion, type EventKind } from '@switchyard/lambda-contract/contract';
 import { METHODS } from 'node:http';
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';

@@ -1,4 +1,4 @@
-import { EVENT_KINDS, type EventKind, type LambdaHttpHandler, type LambdaHttpResult } from '@switchyard/lambda-local/contract';
+import { EVENT_KINDS, type EventKind, type LambdaHttpHandler, type LambdaHttpResult } from '@switchyard/lambda-contract/contract';
 import { toLambdaEvent, type HttpRequest } from '@switchyard/lambda-local/events';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import { readLambdaResult } from '@switchyard/lambda-local/results';

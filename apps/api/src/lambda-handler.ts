@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import awsLambdaFastify from '@fastify/aws-lambda';
-import type { EventKind, LambdaHttpHandler, LambdaHttpResult } from '@switchyard/lambda-local/contract';
+import type { EventKind, LambdaHttpHandler, LambdaHttpResult } from '@switchyard/lambda-contract/contract';
 import type { Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from './http-error';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
-import type { LambdaHttpHandler, LambdaHttpResult } from '@switchyard/lambda-local/contract';
+import type { LambdaHttpHandler, LambdaHttpResult } from '@switchyard/lambda-contract/contract';
 
 /*
  * dist/lambda.js, the module Lambda loads: it runs the app's bundle (dist/lambda-app.js) with V8's

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { LambdaHttpHandler } from '@switchyard/lambda-local/contract';
+import type { LambdaHttpHandler } from '@switchyard/lambda-contract/contract';
 import { createLambdaGateway } from '@switchyard/lambda-local/gateway';
 import { ConfigError, loadConfig } from './config';
 import { startLocalTable, type LocalTable } from './jobs/dynalite';

@@ -1,4 +1,4 @@
-import type { LambdaHttpHandler } from '@switchyard/lambda-local/contract';
+import type { LambdaHttpHandler } from '@switchyard/lambda-contract/contract';
 import { fuzzFindings, lambdaEventArbitrary } from '@switchyard/lambda-local/event-arbitraries';
 import { lambdaContext } from '@switchyard/lambda-local/gateway';
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EVENT_KINDS, type EventKind } from '../src/contract';
+import { EVENT_KINDS, type EventKind } from '@switchyard/lambda-contract/contract';
 import { startRuntimeFront } from '../src/runtime-front';
 
 /*

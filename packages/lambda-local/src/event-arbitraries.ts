@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { EVENT_KINDS } from './contract';
+import { EVENT_KINDS } from '@switchyard/lambda-contract/contract';
 import { toLambdaEvent, type HttpRequest } from './events';
 import { resultProblems } from './results';
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { EVENT_KINDS } from './contract';
+import { EVENT_KINDS } from '@switchyard/lambda-contract/contract';
 import { toLambdaEvent, type HttpRequest } from './events';
 
 const request: HttpRequest = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { EventKind, LambdaHttpEvent } from './contract';
+import type { EventKind, LambdaHttpEvent } from '@switchyard/lambda-contract/contract';
 
 /** A plain HTTP request, as a client sent it. Header names may have any case. */
 export interface HttpRequest {

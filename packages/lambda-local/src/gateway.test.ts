@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { LambdaHttpHandler } from './contract';
+import type { LambdaHttpHandler } from '@switchyard/lambda-contract/contract';
 import { createLambdaGateway } from './gateway';
 
 async function listen(server: Server): Promise<string> {

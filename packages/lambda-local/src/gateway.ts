@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
-import type { EventKind, LambdaHttpHandler } from './contract';
+import type { EventKind, LambdaHttpHandler } from '@switchyard/lambda-contract/contract';
 import { toLambdaEvent, type HttpRequest } from './events';
 import { readLambdaResult } from './results';
 

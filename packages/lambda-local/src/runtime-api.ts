@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LambdaHttpHandler } from './contract';
+import type { LambdaHttpHandler } from '@switchyard/lambda-contract/contract';
 
 /**
  * A local Lambda Runtime API (the interface a runtime such as aws-lambda-ric polls), so a real

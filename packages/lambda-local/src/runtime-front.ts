@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EventKind } from './contract';
+import type { EventKind } from '@switchyard/lambda-contract/contract';
 import { createLambdaGateway } from './gateway';
 import { startRuntimeApi, type RuntimeApi } from './runtime-api';
 
