@@ -11,14 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GENERATED_MARK, type HclSchemas } from '../src/hcl/render-hcl';
-import { stackJsonFromPlan, type PlanWithConfiguration } from '../src/policy/plan-view';
+import { BLIND_FROM_A_PLAN, stackJsonFromPlan, type PlanWithConfiguration } from '../src/policy/plan-view';
 import { evaluate, RULES } from '../src/policy/policy';
 import { StackView } from '../src/policy/stack-view';
 import { parseCommandLine } from '../src/cli/command-line';
 
 const USAGE = 'usage: pnpm infra:policy <terraform directory> <plan file> [--stack switchyard-<environment>]';
-/** Rules, or parts of them, that read lifecycle blocks, which a plan does not carry. */
-const NOT_JUDGED = 'SWY-ECS-DESIRED (ignore_changes) and the create_before_destroy part of SWY-SWITCH-ORDER';
 
 function fail(message: string): never {
   console.error(`infra:policy: ${message}\n${USAGE}`);
@@ -73,6 +71,6 @@ for (const finding of findings) {
 const failing = findings.filter((f) => !f.waived);
 console.log(
   `${stackName}: ${RULES.length} rules, ${failing.length} failing, ${findings.length - failing.length} waived. ` +
-    `Not judged from a plan: ${NOT_JUDGED}.`,
+    `Not judged from a plan: ${BLIND_FROM_A_PLAN.said}.`,
 );
 process.exit(failing.length ? 1 : 0);

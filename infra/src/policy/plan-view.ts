@@ -13,6 +13,16 @@ import type { SynthesizedStack } from '../stacks/synthesized-stack';
  * A plan has no lifecycle blocks; rules that read them say so through `lifecycleKnown`.
  */
 
+/**
+ * What a plan cannot show a rule: lifecycle blocks. SWY-ECS-DESIRED reads only ignore_changes, so a
+ * plan leaves it blind; SWY-SWITCH-ORDER's create_before_destroy part is unseen too, but its
+ * depends_on part still catches its break.
+ */
+export const BLIND_FROM_A_PLAN = {
+  rules: ['SWY-ECS-DESIRED'],
+  said: 'SWY-ECS-DESIRED (ignore_changes) and the create_before_destroy part of SWY-SWITCH-ORDER',
+} as const;
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Expression = { constant_value?: Json; references?: string[] };
 type Expressions = Record<string, Expression | Array<Record<string, Expression | unknown>>>;
