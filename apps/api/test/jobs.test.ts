@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { JobRecord, JobView } from '../src/jobs/job-record';
 import { JobStore } from '../src/jobs/store';
 import { portOpen } from '../src/jobs/dynalite';
-import { startTestTable, type TestTable } from '../src/jobs/test-table';
+import { startTestTable, type TestTable } from './support/test-table';
 import { freePort, run, runScript, stop, type RunningProcess } from './support/processes';
 
 let testTable: TestTable;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { send } from '@switchyard/lambda-local/http-client';
 import { comparable, PARITY_CASES } from '@switchyard/lambda-local/parity-cases';
-import { startTestTable, type TestTable } from '../src/jobs/test-table';
+import { startTestTable, type TestTable } from './support/test-table';
 import { DIST, startServer, stop, type RunningProcess } from './support/processes';
 
 describe('parity: the native server and the Lambda handler answer alike', () => {

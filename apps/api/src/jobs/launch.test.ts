@@ -5,7 +5,7 @@ import { createJobLauncher } from './launch';
 import type { JobsConfig } from './jobs-config';
 import type { JobRecord } from './job-record';
 import { JobStore } from './store';
-import { startTestTable, type TestTable } from './test-table';
+import { startTestTable, type TestTable } from '../../test/support/test-table';
 
 const lambda = mockClient(LambdaClient);
 const ecs = mockClient(ECSClient);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startLocalTable } from './dynalite';
 import { executeJob } from './runner';
 import { JobStore } from './store';
-import { startTestTable, type TestTable } from './test-table';
+import { startTestTable, type TestTable } from '../../test/support/test-table';
 
 const log = { warn: jest.fn(), error: jest.fn() };
 

@@ -1,6 +1,6 @@
 import { JobStore } from './store';
 import type { JobRecord } from './job-record';
-import { startTestTable, type TestTable } from './test-table';
+import { startTestTable, type TestTable } from '../../test/support/test-table';
 
 let testTable: TestTable;
 let now = new Date('2026-11-29T12:00:00.000Z');

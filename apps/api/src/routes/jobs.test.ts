@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type Compute } from '../app';
 import { MAX_BATCH_ITEMS, MAX_WORK_JOB_MS } from '@switchyard/domain/jobs';
-import { startTestTable, type TestTable } from '../jobs/test-table';
+import { startTestTable, type TestTable } from '../../test/support/test-table';
 import type { JobView } from '../jobs/job-record';
 
 let testTable: TestTable;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { freePort, startLocalTable, type LocalTable } from './dynalite';
-import { ensureJobTable } from './job-table';
+import { freePort, startLocalTable, type LocalTable } from '../../src/jobs/dynalite';
+import { ensureJobTable } from '../../src/jobs/job-table';
 
 /** For tests: a job table in a real dynalite process on a free loopback port, reached through the real SDK. */
 export interface TestTable {
