@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EcsAgent } from '../../compute/ecs-agent';
+import { LambdaInvoker } from '../../compute/lambda-invoke';
+import { processLauncher } from '../../compute/task-launcher';
+import { REPOSITORY_ROOT } from '../../sandbox-state';
+import { ecrRegistryImages } from './ecr-registry-images';
+import { fidelityPatches } from '.';
+
+/** The README and docs/sandbox.md list the fidelity layer's patches: exactly the ones the daemon installs. */
+test('the README and docs/sandbox.md name every patch of the fidelity layer, and no other', () => {
+  const launcher = processLauncher(REPOSITORY_ROOT);
+  const agent = new EcsAgent({
+    launcher,
+    awsEnvironment: {},
+    freePort: () => Promise.resolve(0),
+    targetGroupHealthCheck: () => Promise.reject(new Error('unused')),
+  });
+  const invoker = new LambdaInvoker({ launcher, apiRoot: REPOSITORY_ROOT, awsEnvironment: {}, region: 'us-east-1' });
+  const installed = [
+    ...fidelityPatches({ taskSets: agent.taskSetRunner, compute: [agent.patch, invoker.patch] }),
+    ecrRegistryImages('127.0.0.1:1'),
+  ]
+    .map((patch) => patch.name)
+    .sort();
+
+  const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+  const sentence = /The patches: ([^.]+)\./.exec(readme)?.[1] ?? '';
+  const inReadme = [...sentence.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!).sort();
+
+  const page = readFileSync(join(REPOSITORY_ROOT, 'docs', 'sandbox.md'), 'utf8');
+  const doc = page.slice(page.indexOf('## The fidelity patches'), page.indexOf('## The apply tier'));
+  const inDoc = [...doc.matchAll(/^\| `([a-z0-9-]+)` +\|/gm)].map((m) => m[1]!).sort();
+
+  expect(installed.length).toBeGreaterThanOrEqual(9);
+  expect({ readme: inReadme, doc: inDoc }).toEqual({ readme: installed, doc: installed });
+});
