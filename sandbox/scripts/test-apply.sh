@@ -9,15 +9,24 @@ docker_scripts="$here/../../docker/scripts"
 started=$SECONDS
 "$here/ensure-moto.sh"
 
+# Where podman or the registry is missing and cannot be installed (not root, not Debian), the tier
+# still runs, with the bundles as processes, and says so.
+can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+if [ "${SWITCHYARD_SANDBOX_BUNDLES:-}" != 1 ] && ! command -v podman >/dev/null 2>&1 && ! can_install; then
+  echo "apply tier: podman is missing and cannot be installed here; tasks and functions run as processes" >&2
+  export SWITCHYARD_SANDBOX_BUNDLES=1
+fi
+if [ "${SWITCHYARD_SANDBOX_BUNDLES:-}" != 1 ] && ! command -v docker-registry >/dev/null 2>&1 && ! command -v registry >/dev/null 2>&1 && ! can_install; then
+  echo "apply tier: the distribution registry is missing and cannot be installed here; tasks and functions run as processes" >&2
+  export SWITCHYARD_SANDBOX_BUNDLES=1
+fi
+
 if [ "${SWITCHYARD_SANDBOX_BUNDLES:-}" != 1 ]; then
   # shellcheck source=../../docker/scripts/container-runtime.sh
   source "$docker_scripts/container-runtime.sh"
   if ! command -v docker-registry >/dev/null 2>&1 && ! command -v registry >/dev/null 2>&1; then
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-      echo "apply tier: the distribution registry is missing: apt-get install docker-registry (or SWITCHYARD_SANDBOX_BUNDLES=1)" >&2
-      exit 1
-    fi
     echo "apply tier: installing docker-registry from Debian's packages"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
   fi
   # The Dockerfile's default base cannot be pulled where no image registry is reachable; a local
