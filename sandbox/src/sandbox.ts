@@ -291,12 +291,22 @@ export class Sandbox {
         }
       }
       await this.stop(state);
-    } else if (deployed.length) {
-      this.say(`the local AWS was not running, so nothing of ${deployed.join(', ')} is left in it; removing its state`);
+    } else {
+      this.removeContainers(readDaemonState(this.dir));
+      if (deployed.length)
+        this.say(`the local AWS was not running, so nothing of ${deployed.join(', ')} is left in it; removing its state`);
     }
     rmSync(this.dir, { recursive: true, force: true });
     if (failed) throw new SandboxError(`${failed}\nThe local AWS is stopped and its state removed all the same.`);
     this.say('the sandbox is down: nothing of it runs, and its folder is removed');
+  }
+
+  /** Containers are podman's children, not the local AWS's: they go by their label, even when the local AWS died first. */
+  private removeContainers(state: DaemonState | undefined): void {
+    if (state?.mode !== 'podman') return;
+    const ids = spawnSync('podman', ['ps', '--all', '--quiet', '--filter', `label=${SANDBOX_LABEL}=${this.dir}`], { encoding: 'utf8' });
+    const left = ids.stdout?.split('\n').filter(Boolean) ?? [];
+    if (left.length) spawnSync('podman', ['rm', '--force', '--time', '0', ...left]);
   }
 
   private async stop(state: DaemonState): Promise<void> {
@@ -312,12 +322,7 @@ export class Sandbox {
     while (alive(state.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     // Whatever of its group outlived it (moto's server, a task) goes now.
     signal('SIGKILL');
-    // Containers are podman's children, not the local AWS's: they go by their label.
-    if (state.mode === 'podman') {
-      const ids = spawnSync('podman', ['ps', '--all', '--quiet', '--filter', `label=${SANDBOX_LABEL}=${this.dir}`], { encoding: 'utf8' });
-      const running = ids.stdout?.split('\n').filter(Boolean) ?? [];
-      if (running.length) spawnSync('podman', ['rm', '--force', '--time', '0', ...running]);
-    }
+    this.removeContainers(state);
   }
 
   async status(): Promise<string> {
