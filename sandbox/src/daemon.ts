@@ -17,7 +17,7 @@ import { startLocalAws } from './local-aws/fidelity-layer';
 import { findMoto, startMoto } from './local-aws/moto-server';
 import { fidelityPatches } from './local-aws/patches';
 import { ecrRegistryImages } from './local-aws/patches/ecr-registry-images';
-import { API_ROOT, ECR_HOST, SANDBOX_LABEL, SANDBOX_REGION, writeDaemonState } from './sandbox-state';
+import { API_ROOT, ECR_HOST, localAwsEnvironment, SANDBOX_LABEL, SANDBOX_REGION, writeDaemonState } from './sandbox-state';
 
 async function main(): Promise<void> {
   const [stateDir, mode] = process.argv.slice(2);
@@ -30,12 +30,7 @@ async function main(): Promise<void> {
   const moto = await startMoto(motoCommand, await freePort(), log);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const awsEnvironment = {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'sandbox',
-    AWS_SECRET_ACCESS_KEY: 'sandbox',
-    AWS_REGION: SANDBOX_REGION,
-  };
+  const awsEnvironment = localAwsEnvironment(endpoint);
   let launcher: TaskLauncher = processLauncher(API_ROOT);
   let registry: Awaited<ReturnType<typeof startRegistry>> | undefined;
   if (mode === 'podman') {

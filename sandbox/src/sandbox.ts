@@ -11,7 +11,16 @@ import {
   ModifyLoadBalancerAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { findRegistry } from './compute/oci-registry';
-import { readDaemonState, REPOSITORY_ROOT, SANDBOX_DIR, SANDBOX_LABEL, SANDBOX_REGION, type DaemonState } from './sandbox-state';
+import {
+  localAwsEnvironment,
+  readDaemonState,
+  REPOSITORY_ROOT,
+  SANDBOX_CREDENTIALS,
+  SANDBOX_DIR,
+  SANDBOX_LABEL,
+  SANDBOX_REGION,
+  type DaemonState,
+} from './sandbox-state';
 
 /** Terraform's closing line of an apply ("Apply complete! Resources: ..."), from a command's output. */
 export function applySummary(output: string): string {
@@ -108,11 +117,7 @@ export class Sandbox {
       [SANDBOX_DIR_VARIABLE]: this.dir,
       TF_CLI_CONFIG_FILE: join(this.dir, 'terraform.rc'),
       CHECKPOINT_DISABLE: '1',
-      AWS_ENDPOINT_URL: state.endpoint,
-      AWS_ACCESS_KEY_ID: 'sandbox',
-      AWS_SECRET_ACCESS_KEY: 'sandbox',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_REGION: 'us-east-1',
+      ...localAwsEnvironment(state.endpoint),
     };
   }
 
@@ -258,7 +263,7 @@ export class Sandbox {
     const config = {
       endpoint: state.endpoint,
       region: SANDBOX_REGION,
-      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+      credentials: SANDBOX_CREDENTIALS,
     };
     const dynamodb = new DynamoDBClient(config);
     const elb = new ElasticLoadBalancingV2Client(config);

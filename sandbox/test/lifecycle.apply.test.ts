@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { applySummary, Sandbox } from '../src/sandbox';
-import { SANDBOX_LABEL } from '../src/sandbox-state';
+import { SANDBOX_CREDENTIALS, SANDBOX_LABEL } from '../src/sandbox-state';
 import { clientsFor, functionState, inventory, invokeAsAlb, ruleWeights, taskSets, type Clients } from './support/local-aws-probe';
 
 /*
@@ -90,7 +90,7 @@ async function lifecycle(environment: string): Promise<void> {
       const bareEcr = new ECRClient({
         endpoint: state.motoUrl,
         region: 'us-east-1',
-        credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+        credentials: SANDBOX_CREDENTIALS,
       });
       await expect(
         bareEcr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] })),
@@ -154,7 +154,7 @@ async function lifecycle(environment: string): Promise<void> {
     const cloudwatch = new CloudWatchClient({
       endpoint: state.endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+      credentials: SANDBOX_CREDENTIALS,
     });
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     for (const hoursAgo of [1, 2, 3])

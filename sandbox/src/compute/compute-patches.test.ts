@@ -5,7 +5,7 @@ import { freePort } from '@switchyard/api/local-table';
 import { toAlbEvent } from '@switchyard/lambda-local/events';
 import { startLocalAws, type LocalAws } from '../local-aws/fidelity-layer';
 import { findMoto, MOTO_INSTALL_HINT, startMoto, type MotoServer } from '../local-aws/moto-server';
-import { API_ROOT } from '../sandbox-state';
+import { API_ROOT, localAwsEnvironment, SANDBOX_CREDENTIALS } from '../sandbox-state';
 import { EcsAgent } from './ecs-agent';
 import { LambdaInvoker } from './lambda-invoke';
 import { processLauncher } from './task-launcher';
@@ -23,7 +23,7 @@ let invoker: LambdaInvoker;
 const config = (endpoint: string) => ({
   endpoint,
   region: 'us-east-1',
-  credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+  credentials: SANDBOX_CREDENTIALS,
   maxAttempts: 1,
 });
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   if (!command) throw new Error(MOTO_INSTALL_HINT);
   moto = await startMoto(command, await freePort());
   const port = await freePort();
-  const awsEnvironment = { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
+  const awsEnvironment = localAwsEnvironment(`http://127.0.0.1:${port}`);
   const launcher = processLauncher(API_ROOT);
   agent = new EcsAgent({
     launcher,

@@ -33,8 +33,7 @@ export interface MotoServer {
 export async function startMoto(command: string[], port: number, log?: (line: string) => void): Promise<MotoServer> {
   const [program, ...args] = command;
   const child = spawn(program!, [...args, '-H', '127.0.0.1', '-p', String(port)], {
-    // Image functions: the sandbox runs them itself; moto must not look for a Docker engine.
-    env: { ...process.env, MOTO_DOCKER_NETWORK_MODE: 'host', PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => log?.(`[moto] ${chunk.toString().trimEnd()}`));

@@ -20,6 +20,7 @@ import {
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { toAlbEvent, type HttpRequest } from '@switchyard/lambda-local/events';
+import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from '../../src/sandbox-state';
 
 /*
  * Reads the local AWS as a user would read AWS: through the SDK, by the names the stack gives its
@@ -27,7 +28,7 @@ import { toAlbEvent, type HttpRequest } from '@switchyard/lambda-local/events';
  */
 
 export function clientsFor(endpoint: string) {
-  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } };
+  const config = { endpoint, region: SANDBOX_REGION, credentials: SANDBOX_CREDENTIALS };
   return {
     elb: new ElasticLoadBalancingV2Client(config),
     ecs: new ECSClient(config),

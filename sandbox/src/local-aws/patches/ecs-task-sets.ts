@@ -30,7 +30,9 @@ export interface TaskSetRunner {
   deleted(taskSetArn: string): void;
 }
 
-const ACTIONS = new Set(['CreateTaskSet', 'DescribeTaskSets', 'DeleteTaskSet', 'UpdateTaskSet', 'DescribeServices']);
+// UpdateTaskSet is not among them: the stack keeps a task set at 100% of its service for its whole
+// life (a new image is a new task set), so it never changes a task set's scale.
+const ACTIONS = new Set(['CreateTaskSet', 'DescribeTaskSets', 'DeleteTaskSet', 'DescribeServices']);
 
 /**
  * Task sets as ECS reports them. moto 5.2.1 reports every task set STEADY_STATE from the moment it is

@@ -39,6 +39,7 @@ import {
 import { freePort } from '@switchyard/api/local-table';
 import { startLocalAws, type FidelityPatch, type LocalAws } from '../fidelity-layer';
 import { findMoto, MOTO_INSTALL_HINT, startMoto, type MotoServer } from '../moto-server';
+import { SANDBOX_CREDENTIALS } from '../../sandbox-state';
 import { autoscalingTags } from './autoscaling-tags';
 import { ec2RuleDescriptions } from './ec2-rule-descriptions';
 import { ecsServiceNetwork } from './ecs-service-network';
@@ -69,7 +70,7 @@ afterAll(async () => {
 const clientConfig = (endpoint: string) => ({
   endpoint,
   region: 'us-east-1',
-  credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+  credentials: SANDBOX_CREDENTIALS,
   maxAttempts: 1,
 });
 
