@@ -15,7 +15,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { configurationProblems, defineStacks } from '../src/app';
 import { ENVIRONMENTS } from '../src/config/environments';
 import { providerSchemas } from '../src/hcl/provider-schema';
-import type { JsonStack } from '../src/hcl/render-hcl';
+import type { SynthesizedStack } from '../src/stacks/synthesized-stack';
 import { writeHcl } from '../src/hcl/write-hcl';
 import { parseCommandLine } from '../src/cli/command-line';
 import { offlineTerraform } from '../src/terraform/provider-mirror';
@@ -65,7 +65,7 @@ try {
   let schemas: ReturnType<typeof providerSchemas> | undefined;
   for (const name of environments) {
     const stackName = `switchyard-${name}`;
-    const stack = JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8')) as JsonStack;
+    const stack = JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
     schemas ??= providerSchemas((stack.terraform?.required_providers ?? {}) as Record<string, unknown>, work, env);
     const outDir = join(outRoot, name);
     const written = writeHcl({ stack, stackName, outDir, repositoryRoot: REPOSITORY_ROOT, schemas, env });

@@ -1,4 +1,5 @@
-import { GENERATED_MARK, liftValue, renderHcl, templateExpression, type HclSchemas, type JsonStack } from './render-hcl';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { GENERATED_MARK, liftValue, renderHcl, templateExpression, type HclSchemas } from './render-hcl';
 
 describe('a JSON-syntax string as an HCL expression', () => {
   test.each([
@@ -44,7 +45,7 @@ const SCHEMAS: HclSchemas = {
   },
 };
 
-const STACK: JsonStack = {
+const STACK: SynthesizedStack = {
   terraform: { required_providers: { aws: { source: 'aws', version: '5.100.0' } }, backend: { local: { path: 'state.tfstate' } } },
   provider: { aws: [{ region: 'us-east-1', default_tags: [{ tags: { Project: 'switchyard' } }] }] },
   variable: {
@@ -138,14 +139,14 @@ describe('a synthesized stack as HCL files', () => {
   });
 
   test('a resource type the schemas do not know stops the export', () => {
-    const unknown: JsonStack = { resource: { aws_made_up: { x: { name: 'x' } } } };
+    const unknown: SynthesizedStack = { resource: { aws_made_up: { x: { name: 'x' } } } };
     expect(() => renderHcl(unknown, SCHEMAS, { stackName: 's' })).toThrow(/no provider schema for aws_made_up/);
   });
 });
 
 describe('a synthesized value lifted into a variable', () => {
   const TAG = 'src-0123-x86_64';
-  const stack: JsonStack = {
+  const stack: SynthesizedStack = {
     variable: { compute: { type: 'string' } },
     locals: { image: `\${join(":", [aws_ecr_repository.r.repository_url, "${TAG}"])}` },
     resource: {

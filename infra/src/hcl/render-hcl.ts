@@ -13,8 +13,8 @@
  * only their literal parts are escaped.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+import type { Json, JsonObject, SynthesizedStack } from '../stacks/synthesized-stack';
+
 
 export interface SchemaBlock {
   attributes?: Record<string, unknown>;
@@ -30,17 +30,6 @@ export interface HclSchemas {
       data_source_schemas?: Record<string, { block: SchemaBlock }>;
     }
   >;
-}
-
-/** The synthesized stack (cdk.tf.json) as the renderer reads it. */
-export interface JsonStack {
-  terraform?: JsonObject;
-  provider?: Record<string, JsonObject[]>;
-  variable?: Record<string, JsonObject>;
-  locals?: JsonObject;
-  output?: Record<string, JsonObject>;
-  resource?: Record<string, Record<string, JsonObject>>;
-  data?: Record<string, Record<string, JsonObject>>;
 }
 
 export interface RenderOptions {
@@ -307,7 +296,7 @@ export interface LiftedValue {
  * in a template's literal text as an interpolation, inside an interpolation as the variable itself.
  * Plans do not change while the variable keeps its default.
  */
-export function liftValue(stack: JsonStack, lifted: LiftedValue): JsonStack {
+export function liftValue(stack: SynthesizedStack, lifted: LiftedValue): SynthesizedStack {
   const { value, variable } = lifted;
   const inTemplate = (text: string): string =>
     text.includes(value)
@@ -327,7 +316,7 @@ export function liftValue(stack: JsonStack, lifted: LiftedValue): JsonStack {
     return node;
   };
   const { variable: variables, ...rest } = stack;
-  const transformed = walk(rest as Json) as JsonStack;
+  const transformed = walk(rest as Json) as SynthesizedStack;
   const declaration: JsonObject = { type: 'string', description: lifted.description, default: value };
   if (lifted.validation) declaration.validation = [lifted.validation];
   return { ...transformed, variable: { ...variables, [variable]: declaration } };
@@ -344,7 +333,7 @@ function fileFor(content: JsonObject): string {
  * The stack as HCL files, by name: versions.tf (terraform and provider blocks), variables.tf,
  * locals.tf, outputs.tf, and one file per construct for its resources and data sources.
  */
-export function renderHcl(stack: JsonStack, schemas: HclSchemas, options: RenderOptions): Record<string, string> {
+export function renderHcl(stack: SynthesizedStack, schemas: HclSchemas, options: RenderOptions): Record<string, string> {
   const rewrites = options.pathRewrites ?? [];
   const rewrite = (value: Json): Json => {
     if (typeof value === 'string') {

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { terraformFmt } from './provider-schema';
-import { GENERATED_MARK, liftValue, renderHcl, type HclSchemas, type JsonStack } from './render-hcl';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { GENERATED_MARK, liftValue, renderHcl, type HclSchemas } from './render-hcl';
 
 export interface HclExport {
   /** The stack as synthesized (cdk.tf.json), parsed. */
-  stack: JsonStack;
+  stack: SynthesizedStack;
   stackName: string;
   outDir: string;
   /** The repository the stack's paths point into; they become relative to outDir. */
@@ -32,7 +33,7 @@ const isGenerated = (path: string) => readFileSync(path, 'utf8').startsWith(GENE
 export const IMAGE_TAG_VARIABLE = 'image_source_tag';
 
 /** The image tag the stack's push provisioner was synthesized with (IMAGE_TAG in its environment). */
-export function exportedImageTag(stack: JsonStack): string | undefined {
+export function exportedImageTag(stack: SynthesizedStack): string | undefined {
   for (const push of Object.values(stack.resource?.terraform_data ?? {})) {
     const provisioners = (Array.isArray(push.provisioner) ? push.provisioner : []) as Array<
       Record<string, { environment?: Record<string, unknown> }>
@@ -43,7 +44,7 @@ export function exportedImageTag(stack: JsonStack): string | undefined {
   return undefined;
 }
 
-function withTagVariable(stack: JsonStack): JsonStack {
+function withTagVariable(stack: SynthesizedStack): SynthesizedStack {
   const tag = exportedImageTag(stack);
   if (!tag) return stack;
   return liftValue(stack, {

@@ -145,15 +145,15 @@ describe('a stack rebuilt from a plan for the policy rules', () => {
   const { json, unknown } = stackJsonFromPlan(PLAN, SCHEMAS);
 
   test('an argument that is a reference reads as the reference, even when the provider rewrote the document', () => {
-    expect(json.resource.aws_iam_role_policy!.jobs).toEqual({
+    expect(json.resource!.aws_iam_role_policy!.jobs).toEqual({
       role: '${aws_iam_role.task.id}',
       policy: '${data.aws_iam_policy_document.jobs.json}',
     });
-    expect(json.resource.aws_ecs_task_definition!.job!.task_role_arn).toBe('${aws_iam_role.task.arn}');
+    expect(json.resource!.aws_ecs_task_definition!.job!.task_role_arn).toBe('${aws_iam_role.task.arn}');
   });
 
   test('a referenced value inside a larger one reads as its reference; constants stay constants', () => {
-    const job = json.resource.aws_ecs_task_definition!.job!;
+    const job = json.resource!.aws_ecs_task_definition!.job!;
     expect(JSON.parse(job.container_definitions as string)[0].environment).toEqual([
       { name: 'JOBS_TABLE', value: '${aws_dynamodb_table.jobs.name}' },
     ]);
@@ -163,11 +163,11 @@ describe('a stack rebuilt from a plan for the policy rules', () => {
   });
 
   test('a block that allows one is an object, and depends_on and provisioners are kept', () => {
-    expect(json.resource.aws_ecr_repository!.registry).toEqual({
+    expect(json.resource!.aws_ecr_repository!.registry).toEqual({
       image_scanning_configuration: { scan_on_push: true },
       depends_on: ['terraform_data.push'],
     });
-    expect(json.resource.terraform_data!.gate).toEqual({
+    expect(json.resource!.terraform_data!.gate).toEqual({
       input: '${aws_ecs_task_set.tasks[0].id}',
       provisioner: [{ 'local-exec': { command: 'setTimeout(() => {}, 30000)' } }],
     });
@@ -176,7 +176,7 @@ describe('a stack rebuilt from a plan for the policy rules', () => {
   test('a value known only after apply stands in as its reference, or is reported when it is built from several', () => {
     // terraform_data.gate's input is known only after apply and names one attribute: its reference stands in.
     expect(unknown).toEqual([]);
-    expect(json.resource.terraform_data!.gate!.input).toBe('${aws_ecs_task_set.tasks[0].id}');
+    expect(json.resource!.terraform_data!.gate!.input).toBe('${aws_ecs_task_set.tasks[0].id}');
     // Built from two references, it cannot.
     const twoReferences = structuredClone(PLAN);
     const gate = twoReferences.configuration.root_module.resources!.find((r) => r.name === 'gate')!;

@@ -1,5 +1,5 @@
 import { findSchema, type HclSchemas, type SchemaBlock } from '../hcl/render-hcl';
-import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { Json, JsonObject, SynthesizedStack } from '../stacks/synthesized-stack';
 
 /*
  * A stack as the policy rules read it, rebuilt from a plan (`terraform show -json`) instead of the
@@ -23,7 +23,6 @@ export const BLIND_FROM_A_PLAN = {
   said: 'SWY-ECS-DESIRED (ignore_changes) and the create_before_destroy part of SWY-SWITCH-ORDER',
 } as const;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Expression = { constant_value?: Json; references?: string[] };
 type Expressions = Record<string, Expression | Array<Record<string, Expression | unknown>>>;
 
@@ -160,20 +159,20 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
     return out;
   };
 
-  const stack = { resource: {}, data: {}, variable: {}, output: {}, terraform: {}, provider: {} } as SynthesizedStack & {
-    data: Record<string, Record<string, Record<string, unknown>>>;
-  };
+  const resource: Record<string, Record<string, JsonObject>> = {};
+  const data: Record<string, Record<string, JsonObject>> = {};
+  const stack: SynthesizedStack = { resource, data, variable: {}, output: {}, terraform: {}, provider: {} };
   for (const r of plan.configuration.root_module.resources ?? []) {
     const schema = findSchema(schemas, r.mode === 'data' ? 'data_source_schemas' : 'resource_schemas', r.type);
     // A resource with no instance (count = 0) has no planned values, and none are missing.
     const planned = values.get(configAddress(r));
-    const content: Record<string, unknown> = body(r.expressions, planned, schema, planned && r.address);
+    const content = body(r.expressions, planned, schema, planned && r.address);
     if (r.depends_on?.length) content.depends_on = r.depends_on;
     if (r.provisioners?.length) {
       // A provisioner's arguments are never planned values: its references stay references.
       content.provisioner = r.provisioners.map((p) => ({ [p.type]: body(p.expressions, undefined, undefined, undefined) }));
     }
-    const group = r.mode === 'data' ? stack.data : stack.resource;
+    const group = r.mode === 'data' ? data : resource;
     (group[r.type] ??= {})[r.name] = content;
   }
   return { json: stack, unknown };

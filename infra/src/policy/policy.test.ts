@@ -1,7 +1,7 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../config/environments';
-import { synthStack, type SynthesizedStack } from '../testing/synth-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { synthStack } from '../testing/synth-stack';
 import { evaluate, RULES } from './policy';
-import type { StackJson } from './rule';
 import { WAIVERS } from './waivers';
 import { StackView } from './stack-view';
 
@@ -42,7 +42,7 @@ describe('policy: each rule catches the violation it names', () => {
   const compliant = synthStack(prodWithHttps);
 
   test.each(RULES.map((r) => [r.id, r] as const))('%s', (_, rule) => {
-    const broken = structuredClone(compliant) as StackJson;
+    const broken = structuredClone(compliant);
     rule.breakingExample(broken);
     expect(rule.check(view('switchyard-prod', broken)).length).toBeGreaterThan(0);
     expect(rule.check(view('switchyard-prod', compliant))).toEqual([]);

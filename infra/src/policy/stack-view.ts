@@ -21,7 +21,7 @@ export class StackView {
    */
   constructor(
     readonly name: string,
-    readonly json: SynthesizedStack & { data?: Record<string, Record<string, Record<string, unknown>>> },
+    readonly json: SynthesizedStack,
     readonly lifecycleKnown = true,
   ) {}
 
@@ -30,7 +30,7 @@ export class StackView {
   }
 
   resources(type: string): Block[] {
-    return Object.entries(this.json.resource[type] ?? {}).map(([name, body]) => ({ ...body, name }));
+    return Object.entries(this.json.resource?.[type] ?? {}).map(([name, body]) => ({ ...body, name }));
   }
 
   /** Container definitions of every task definition, parsed. */

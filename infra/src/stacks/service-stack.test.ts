@@ -10,7 +10,7 @@ const prod = ENVIRONMENTS.prod!;
 describe('ServiceStack', () => {
   test.each(Object.values(ENVIRONMENTS))('$name exposes the outputs operators need', (environment) => {
     const stack = synthStack(environment);
-    expect(Object.keys(stack.output).sort()).toEqual(
+    expect(Object.keys(stack.output!).sort()).toEqual(
       [
         'active_compute',
         'ecr_repository_url',
@@ -59,8 +59,8 @@ describe('ServiceStack', () => {
 
   test('no committed file sets the split: both variables default to null, so workspace variables decide', () => {
     const stack = synthStack(dev);
-    expect(stack.variable.lambda_weight!.default).toBeNull();
-    expect(stack.variable.compute!.default).toBeNull();
+    expect(stack.variable!.lambda_weight!.default).toBeNull();
+    expect(stack.variable!.compute!.default).toBeNull();
   });
 
   test('prod uses a NAT gateway and private subnets; dev saves the NAT cost with public subnets', () => {

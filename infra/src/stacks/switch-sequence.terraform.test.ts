@@ -2,7 +2,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
 import { offlineTerraform, OfflineStackDir } from '../testing/offline-terraform';
-import { addressOf, synthStack, type SynthesizedStack } from '../testing/synth-stack';
+import { addressOf, synthStack } from '../testing/synth-stack';
+import type { SynthesizedStack } from './synthesized-stack';
 
 /*
  * A switch through every step, as `terraform test` applies it with a mocked AWS provider

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/environments';
 import { schemasOf } from '../hcl/provider-schema';
-import { GENERATED_MARK, type HclSchemas, type JsonStack } from '../hcl/render-hcl';
+import { GENERATED_MARK, type HclSchemas } from '../hcl/render-hcl';
 import { exportedImageTag, IMAGE_TAG_VARIABLE, writeHcl } from '../hcl/write-hcl';
 import { evaluate, RULES, type Finding } from '../policy/policy';
 import { BLIND_FROM_A_PLAN, stackJsonFromPlan, type PlanWithConfiguration } from '../policy/plan-view';
-import type { StackJson } from '../policy/rule';
 import { StackView } from '../policy/stack-view';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
 import { hclStackDir } from './hcl-stack-dir';
 import type { OfflineStackDir, PlanJson } from './offline-terraform';
 import { planDifferences, type ComparablePlan } from './plan-diff';
@@ -70,7 +70,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
   }, 60_000);
 
   test('the variables keep their validation: bad values are refused with the JSON stack’s messages', async () => {
-    const rules = (name: string) => (stack.variable[name]?.validation as Array<{ error_message: string }>).map((v) => v.error_message);
+    const rules = (name: string) => (stack.variable?.[name]?.validation as Array<{ error_message: string }>).map((v) => v.error_message);
     const cases: Array<[Vars, string]> = [
       [{ compute: 'ec2' }, rules('compute')[0]!],
       [{ lambda_weight: '150' }, rules('lambda_weight')[0]!],
@@ -141,7 +141,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
     );
 
     test(`a new ${IMAGE_TAG_VARIABLE} builds the sources under that tag and deploys it to both computes`, () => {
-      const exported = exportedImageTag(stack as JsonStack)!;
+      const exported = exportedImageTag(stack)!;
       const tag = 'src-0123456789abcdef0123-x86_64';
       savePlan('tag.plan', fixture.lab.stateAfter({ compute: 'lambda' }), { compute: 'lambda', [IMAGE_TAG_VARIABLE]: tag });
       const plan = JSON.parse(hcl.run(['show', '-json', 'tag.plan']).stdout) as PlanJson;
@@ -179,9 +179,9 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
       // Each rule sees what it judges in the plan: break the stack its way and it reports it, on the
       // plan's stack as on the synthesized one. A rule with nothing to judge in this stack (an
       // HTTPS listener, a production setting) is blind on both; a plan adds one blind spot only.
-      const blindTo = (json: StackJson, lifecycleKnown: boolean) =>
+      const blindTo = (json: SynthesizedStack, lifecycleKnown: boolean) =>
         RULES.filter((rule) => {
-          const broken = structuredClone(json) as StackJson;
+          const broken = structuredClone(json);
           try {
             rule.breakingExample(broken);
           } catch {
@@ -278,7 +278,7 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
     'a new export replaces its own files only: a team’s file is kept, one with a generated file’s name stops it',
     () => {
       const outDir = mkdtempSync(join(tmpdir(), 'hcl-out-'));
-      const write = () => writeHcl({ stack: stack as JsonStack, stackName, outDir, repositoryRoot: REPOSITORY_ROOT, schemas, env: env });
+      const write = () => writeHcl({ stack, stackName, outDir, repositoryRoot: REPOSITORY_ROOT, schemas, env: env });
       write();
       writeFileSync(join(outDir, 'team.tf'), '# the team’s own\n');
       writeFileSync(join(outDir, 'retired.tf'), `${GENERATED_MARK} from the CDKTF stack ${stackName}.\n`);

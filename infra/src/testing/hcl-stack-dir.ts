@@ -1,18 +1,19 @@
 import { tmpdir } from 'node:os';
 import { providerSchemas } from '../hcl/provider-schema';
-import type { HclSchemas, JsonStack } from '../hcl/render-hcl';
+import type { HclSchemas } from '../hcl/render-hcl';
 import { writeHcl, type WrittenHcl } from '../hcl/write-hcl';
 import { OfflineStackDir } from './offline-terraform';
-import { REPOSITORY_ROOT, type SynthesizedStack } from './synth-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { REPOSITORY_ROOT } from './synth-stack';
 
 /** A synthesized stack written as HCL (as `pnpm infra:hcl` writes it) into a directory ready for init. */
 export function hclStackDir(
   stack: SynthesizedStack,
   stackName: string,
   env: NodeJS.ProcessEnv,
-  schemas: HclSchemas = providerSchemas(stack.terraform.required_providers as Record<string, unknown>, tmpdir(), env),
+  schemas: HclSchemas = providerSchemas(stack.terraform?.required_providers as Record<string, unknown>, tmpdir(), env),
 ): { dir: OfflineStackDir; written: WrittenHcl } {
   const dir = new OfflineStackDir(null, env);
-  const written = writeHcl({ stack: stack as JsonStack, stackName, outDir: dir.dir, repositoryRoot: REPOSITORY_ROOT, schemas, env });
+  const written = writeHcl({ stack, stackName, outDir: dir.dir, repositoryRoot: REPOSITORY_ROOT, schemas, env });
   return { dir, written };
 }

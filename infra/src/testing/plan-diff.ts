@@ -3,8 +3,7 @@
  * actions, the same planned values (known ones, and which ones are known only after apply), and the
  * same outputs. Used to show that a stack written another way (HCL) plans exactly as the original.
  */
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { Json } from '../stacks/synthesized-stack';
 
 export interface ComparablePlan {
   resource_changes: Array<{

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Json, SynthesizedStack } from '../stacks/synthesized-stack';
 
 /*
  * A Terraform state (format 4) as if a plan had been applied, built offline from that plan: the
@@ -7,7 +8,6 @@ import { createHash } from 'node:crypto';
  * shows what a real stack would do in a transition, including the order, through `terraform graph`.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type AttributeType = string | [string, AttributeType] | [string, Record<string, AttributeType>];
 
 interface SchemaBlock {
@@ -33,13 +33,6 @@ interface PlannedResource {
 export interface PlanForState {
   planned_values: { root_module: { resources?: PlannedResource[] } };
   resource_changes: Array<{ address: string; change: { actions: string[]; after_unknown?: Json } }>;
-}
-
-/** The parts of a synthesized stack (cdk.tf.json) that decide dependencies. */
-export interface StackConfig {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  locals?: Record<string, unknown>;
 }
 
 const ACCOUNT = '123456789012';
@@ -139,7 +132,7 @@ const REFERENCE = /\b((?:data\.)?(?:aws|terraform)_[a-z0-9_]+\.[A-Za-z0-9_-]+)/g
 const LOCAL_REFERENCE = /\blocal\.([A-Za-z0-9_-]+)/g;
 
 /** Direct references of every resource and data source, with locals followed to what they reference. */
-function directDependencies(config: StackConfig): Map<string, Set<string>> {
+function directDependencies(config: SynthesizedStack): Map<string, Set<string>> {
   const known = new Set<string>();
   const bodies = new Map<string, unknown>();
   for (const [type, byName] of Object.entries(config.resource ?? {}))
@@ -182,7 +175,7 @@ function closure(direct: Map<string, Set<string>>, start: string): Set<string> {
 }
 
 /** The state Terraform would hold after applying `plan` of the stack `config`. */
-export function priorStateFrom(plan: PlanForState, config: StackConfig, schemas: ProviderSchemas): object {
+export function priorStateFrom(plan: PlanForState, config: SynthesizedStack, schemas: ProviderSchemas): object {
   const direct = directDependencies(config);
   const dependencies = new Map([...direct.keys()].map((address) => [address, closure(direct, address)]));
   const declaredCbd = new Set<string>();

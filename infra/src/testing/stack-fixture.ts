@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../config/environments';
 import { offlineTerraform, OfflineStackDir } from './offline-terraform';
-import { synthStackAsWritten, type SynthesizedStack } from './synth-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { synthStackAsWritten } from './synth-stack';
 import { TransitionLab } from './transitions';
 
 /**

@@ -5,8 +5,6 @@ import type { EnvironmentConfig } from '../config/environments';
 import { ServiceStack } from '../stacks/service-stack';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
-export type { SynthesizedStack };
-
 export const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
 
 /** A stack of the app, in a test app of its own, from a fixed source hash. */
@@ -39,12 +37,12 @@ export function synthStackAsWritten(environment: EnvironmentConfig): Synthesized
 
 /** Every resource of one type, by its logical name. */
 export function resourcesOf(stack: SynthesizedStack, type: string): Array<Record<string, unknown> & { name: string }> {
-  return Object.entries(stack.resource[type] ?? {}).map(([name, body]) => ({ ...body, name }));
+  return Object.entries(stack.resource?.[type] ?? {}).map(([name, body]) => ({ ...body, name }));
 }
 
 /** The address (type.name) of the one resource of `type` whose name contains `namePart`. */
 export function addressOf(stack: SynthesizedStack, type: string, namePart = ''): string {
-  const names = Object.keys(stack.resource[type] ?? {}).filter((name) => name.includes(namePart));
+  const names = Object.keys(stack.resource?.[type] ?? {}).filter((name) => name.includes(namePart));
   if (names.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${names.length}`);
   return `${type}.${names[0]}`;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { schemasOf } from '../hcl/provider-schema';
 import { ApplyGraph } from './apply-graph';
 import type { OfflineStackDir, PlanJson } from './offline-terraform';
-import { priorStateFrom, type PlanForState, type ProviderSchemas, type StackConfig } from './prior-state';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { priorStateFrom, type PlanForState, type ProviderSchemas } from './prior-state';
 
 export type Vars = Record<string, string>;
 
@@ -62,7 +63,7 @@ export class TransitionLab {
 
   constructor(
     private readonly dir: OfflineStackDir,
-    private readonly config: StackConfig,
+    private readonly config: SynthesizedStack,
   ) {}
 
   private terraform(args: string[], vars: Vars = {}): string {

@@ -1,4 +1,4 @@
-import { each, first, rule, statements, type PolicyRule, type StackJson } from '../rule';
+import { each, first, rule, statements, type PolicyRule, type Editable } from '../rule';
 import type { Block } from '../stack-view';
 
 /** ECR: the image registry. */
@@ -36,7 +36,7 @@ export const ECR_RULES: PolicyRule[] = [
         (r) => `${r.name} has no lifecycle policy`,
       );
     },
-    (j) => delete j.resource.aws_ecr_lifecycle_policy,
+    (j) => delete j.resource!.aws_ecr_lifecycle_policy,
   ),
   rule(
     'CKV_AWS_136',
@@ -57,7 +57,7 @@ export const ECR_RULES: PolicyRule[] = [
       const scoped = policies.some((p) => /lambda\.amazonaws\.com/.test(p.policy) && /aws:sourceArn.*:function:/.test(p.policy));
       return scoped ? [] : ['no repository policy admits the stack’s function through aws:sourceArn'];
     },
-    (j) => delete j.resource.aws_ecr_repository_policy,
+    (j) => delete j.resource!.aws_ecr_repository_policy,
   ),
   rule(
     'SWY-ECR-KEEP-RUNNING',
@@ -92,7 +92,7 @@ export const ECR_RULES: PolicyRule[] = [
         ),
     (j) =>
       statements(j)
-        .find((s: StackJson) => s.sid === 'PullServiceImage')
+        .find((s: Editable) => s.sid === 'PullServiceImage')
         .resources.push('*'),
   ),
 ];

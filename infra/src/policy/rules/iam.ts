@@ -1,4 +1,4 @@
-import { rule, statements, type PolicyRule, type StackJson } from '../rule';
+import { rule, statements, type PolicyRule, type Editable } from '../rule';
 
 /** Actions AWS defines with no resource-level permissions, where "*" is the only valid resource. */
 const RESOURCELESS_ACTIONS = new Set(['ecr:GetAuthorizationToken']);
@@ -16,7 +16,7 @@ export const IAM_RULES: PolicyRule[] = [
         ),
     (j) =>
       statements(j)
-        .find((s: StackJson) => s.sid === 'WriteServiceLogs')
+        .find((s: Editable) => s.sid === 'WriteServiceLogs')
         .actions.push('logs:*'),
   ),
   rule(
@@ -29,7 +29,7 @@ export const IAM_RULES: PolicyRule[] = [
         .flatMap((st) => st.actions.filter((a) => !RESOURCELESS_ACTIONS.has(a)).map((a) => `${st.document} grants ${a} on *`)),
     (j) =>
       statements(j)
-        .find((s: StackJson) => s.sid === 'EcrLogin')
+        .find((s: Editable) => s.sid === 'EcrLogin')
         .actions.push('ecr:PutImage'),
   ),
   rule(
@@ -46,7 +46,7 @@ export const IAM_RULES: PolicyRule[] = [
         ),
     (j) =>
       statements(j)
-        .find((s: StackJson) => s.actions.includes('sts:AssumeRole'))
+        .find((s: Editable) => s.actions.includes('sts:AssumeRole'))
         .principals.push({ type: 'AWS', identifiers: ['*'] }),
   ),
   rule(
@@ -62,7 +62,7 @@ export const IAM_RULES: PolicyRule[] = [
             ? []
             : [`${st.document} lets ecs:RunTask run any task definition, or in any cluster`],
         ),
-    (j) => delete statements(j).find((s: StackJson) => s.actions.includes('ecs:RunTask')).condition,
+    (j) => delete statements(j).find((s: Editable) => s.actions.includes('ecs:RunTask')).condition,
   ),
   rule(
     'SWY-IAM-PASSROLE',
@@ -78,7 +78,7 @@ export const IAM_RULES: PolicyRule[] = [
             : [`${st.document} passes roles it does not name, or to any service`],
         ),
     (j) => {
-      const passRole = statements(j).find((s: StackJson) => s.actions.includes('iam:PassRole'));
+      const passRole = statements(j).find((s: Editable) => s.actions.includes('iam:PassRole'));
       passRole.resources = ['arn:aws:iam::123456789012:role/*'];
     },
   ),
@@ -99,7 +99,7 @@ export const IAM_RULES: PolicyRule[] = [
         ),
     (j) =>
       statements(j)
-        .find((s: StackJson) => s.sid === 'RunJobsInTheJobTable')
+        .find((s: Editable) => s.sid === 'RunJobsInTheJobTable')
         .actions.push('s3:PutObject'),
   ),
 ];
