@@ -5,14 +5,15 @@ import { parseArgs } from 'node:util';
 import { measureAdapter } from './adapter';
 import { measureColdInit } from './cold-init';
 import { cliArgs, RESULTS } from './paths';
+import { updateBenchmarksPage } from './results-tables';
 import { markdownTable, meetsGoal, type Row } from './stats';
 import { LOAD, measureThroughput } from './throughput';
 import { measureSynth, measureTestSuite } from './wall-time';
 
 /*
  * pnpm bench [--quick] [--only http,lambda,cold,synth,tests]
- * Prints a table of figures, ratios and goals and writes bench/results/latest.json. Never fails on
- * a missed goal: the table says which are met.
+ * Prints a table of figures, ratios and goals and writes bench/results/latest.json, then docs/benchmarks.md's
+ * tables from it. Never fails on a missed goal: the table says which are met.
  */
 const SUITES = ['http', 'lambda', 'cold', 'synth', 'tests'] as const;
 type Suite = (typeof SUITES)[number];
@@ -56,6 +57,11 @@ async function main(): Promise<void> {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
   const results: Results = { quick, machine, suites, table };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  // The page shows the last full run; a quick run's figures are not ones to publish.
+  if (!quick) {
+    const { file: page, stale } = updateBenchmarksPage();
+    console.log(stale ? `${page}: tables rewritten from the results` : `${page}: tables already up to date`);
+  }
   if (failures.length) throw new Error(`measurements that failed:\n${failures.join('\n')}`);
 }
 
