@@ -16,6 +16,7 @@ import { liveLambdaWeight, parsePause, parseRamp, planFlip } from '../src/flip/p
 import { describeTraffic, parseTarget } from '../src/flip/traffic';
 import { parseCommandLine } from '../src/cli/command-line';
 import { cdktfOutputDir, LOCAL_AWS_VARIABLE } from '../src/stacks/local-aws';
+import { runTerraform } from '../src/terraform/terraform-runner';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const USAGE = 'usage: pnpm flip <environment> <lambda | fargate | 0-100 (percent to Lambda)> [--ramp 10,50,100] [--pause 5m] [--dry-run]';
@@ -77,9 +78,11 @@ try {
     fail('no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again');
   // The live split, from the deployed stack's state: synthesize, then read its outputs.
   if (run('pnpm', ['cdktf', 'synth', '--output', outDir]).status !== 0) fail('cdktf synth failed');
-  if (!existsSync(join(stackDir, '.terraform')) && run('terraform', [`-chdir=${stackDir}`, 'init', '-input=false']).status !== 0)
+  // terraform's stderr goes to the user as it comes; its stdout is read (output) or not shown (init).
+  const terraformHere = { dir: stackDir, stderr: 'inherit', allowFailure: true } as const;
+  if (!existsSync(join(stackDir, '.terraform')) && runTerraform(['init', '-input=false'], terraformHere).status !== 0)
     fail(`terraform init failed in ${stackDir}`);
-  const outputs = run('terraform', [`-chdir=${stackDir}`, 'output', '-json']);
+  const outputs = runTerraform(['output', '-json'], terraformHere);
   const current = liveLambdaWeight(outputs.status === 0 ? outputs.stdout : '');
   steps = planFlip(current, target, ramp);
   console.log(`${stack}: ${describeTraffic(current)} now`);

@@ -8,7 +8,6 @@
  * formats the files.
  */
 import { App } from 'cdktf';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import type { SynthesizedStack } from '../src/stacks/synthesized-stack';
 import { writeHcl } from '../src/hcl/write-hcl';
 import { parseCommandLine } from '../src/cli/command-line';
 import { offlineTerraform } from '../src/terraform/provider-mirror';
+import { runTerraform } from '../src/terraform/terraform-runner';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const USAGE = `usage: pnpm infra:hcl [${Object.keys(ENVIRONMENTS).join(' | ')} ...] [--out <dir>]  (default: every environment, into infra/hcl/)`;
@@ -48,15 +48,18 @@ const environments = wanted.length ? [...new Set(wanted)] : Object.keys(ENVIRONM
 
 const problems = configurationProblems();
 if (problems.length) fail(`invalid environment configuration (infra/src/config/environments.ts):\n  ${problems.join('\n  ')}`);
-if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).error)
+try {
+  runTerraform(['version']);
+} catch {
   fail('the terraform CLI is not on PATH; install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install)');
+}
 
 const work = mkdtempSync(join(tmpdir(), 'switchyard-hcl-'));
 try {
   // The provider from a local mirror where there is one (these machines); otherwise Terraform's own
   // settings, which download it from the registry.
   const offline = offlineTerraform(work);
-  const env = offline.available ? offline.env : { ...process.env, CHECKPOINT_DISABLE: '1' };
+  const env = offline.available ? offline.env : process.env;
   const outdir = join(work, 'cdktf.out');
   const app = new App({ outdir });
   defineStacks(app, { repositoryRoot: REPOSITORY_ROOT, env: process.env });

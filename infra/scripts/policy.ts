@@ -7,7 +7,6 @@
  * bad input. The directory must be initialised (`terraform init`), and the plan made there
  * (`terraform plan -out <plan file>`).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GENERATED_MARK, type HclSchemas } from '../src/hcl/render-hcl';
@@ -15,6 +14,7 @@ import { BLIND_FROM_A_PLAN, stackJsonFromPlan, type PlanWithConfiguration } from
 import { evaluate, RULES } from '../src/policy/policy';
 import { StackView } from '../src/policy/stack-view';
 import { parseCommandLine } from '../src/cli/command-line';
+import { runTerraform } from '../src/terraform/terraform-runner';
 
 const USAGE = 'usage: pnpm infra:policy <terraform directory> <plan file> [--stack switchyard-<environment>]';
 
@@ -44,10 +44,11 @@ if (!stackName) {
 }
 
 function terraform(command: string[]): string {
-  const result = spawnSync('terraform', [`-chdir=${dir}`, ...command], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (result.error) fail('the terraform CLI is not on PATH');
-  if (result.status !== 0) fail(`terraform ${command.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
+  try {
+    return runTerraform(command, { dir }).stdout;
+  } catch (err) {
+    fail((err as Error).message);
+  }
 }
 
 const plan = JSON.parse(terraform(['show', '-json', planFile])) as PlanWithConfiguration;

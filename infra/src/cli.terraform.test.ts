@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { offlineTerraform } from './testing/offline-terraform';
 import { REPOSITORY_ROOT } from './testing/synth-stack';
+import { runTerraform } from './terraform/terraform-runner';
 
 // The commands users run from the repository root, through the real cdktf CLI and cdktf.json.
 const CDKTF = join(REPOSITORY_ROOT, 'node_modules', '.bin', 'cdktf');
@@ -36,12 +37,7 @@ const terraform = offlineTerraform();
     const env = { ...terraform.env, SWITCHYARD_OFFLINE_PLAN: '1' };
     expect(cdktf(['synth', '--output', out], env).status).toBe(0);
     // cdktf asks the registry to lock providers for a stack with no lock file yet; one offline init writes it.
-    const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
-      cwd: join(out, 'stacks', 'switchyard-dev'),
-      env,
-      encoding: 'utf8',
-    });
-    expect(init.status).toBe(0);
+    runTerraform(['init', '-input=false'], { dir: join(out, 'stacks', 'switchyard-dev'), env });
     const result = cdktf(['diff', 'switchyard-dev', '--output', out], env);
     expect(`${result.stdout}${result.stderr}`).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
     expect(result.status).toBe(0);

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { runInfraScript } from '../testing/infra-script';
 import { REPOSITORY_ROOT } from '../testing/synth-stack';
 import { offlineTerraform } from '../testing/offline-terraform';
+import { runTerraform } from '../terraform/terraform-runner';
 import { GENERATED_MARK } from './render-hcl';
 
 // `pnpm infra:hcl` end to end: the real synth of the repository's stacks, then terraform on its output.
@@ -15,10 +15,7 @@ const infraHcl = (args: string[], env: NodeJS.ProcessEnv = terraform.available ?
   runInfraScript('hcl.ts', args, env);
 
 function terraformIn(dir: string, args: string[]) {
-  const result = spawnSync('terraform', [`-chdir=${dir}`, ...args, '-no-color'], {
-    env: terraform.available ? terraform.env : {},
-    encoding: 'utf8',
-  });
+  const result = runTerraform(args, { dir, env: terraform.available ? terraform.env : {}, allowFailure: true });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -1,18 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runTerraform, TerraformError } from '../terraform/terraform-runner';
 import type { HclSchemas } from './render-hcl';
-
-function terraform(args: string[], env: NodeJS.ProcessEnv): string {
-  const result = spawnSync('terraform', args, { env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (result.error) throw new Error(`the terraform CLI is needed (${result.error.message})`);
-  if (result.status !== 0) throw new Error(`terraform ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-  return result.stdout;
-}
 
 /** The schemas of an initialised working directory's providers (`terraform providers schema -json`). */
 export function schemasOf(dir: string, env: NodeJS.ProcessEnv): HclSchemas {
-  return JSON.parse(terraform([`-chdir=${dir}`, 'providers', 'schema', '-json'], env)) as HclSchemas;
+  return JSON.parse(runTerraform(['providers', 'schema', '-json'], { dir, env }).stdout) as HclSchemas;
 }
 
 /**
@@ -23,7 +16,7 @@ export function providerSchemas(requiredProviders: Record<string, unknown>, pare
   const dir = mkdtempSync(join(parent, 'switchyard-schema-'));
   try {
     writeFileSync(join(dir, 'versions.tf.json'), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
-    terraform([`-chdir=${dir}`, 'init', '-backend=false', '-input=false', '-no-color'], env);
+    runTerraform(['init', '-backend=false', '-input=false'], { dir, env });
     return schemasOf(dir, env);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -32,8 +25,11 @@ export function providerSchemas(requiredProviders: Record<string, unknown>, pare
 
 /** A file in Terraform's canonical format (`terraform fmt -`), as the tool itself writes it. */
 export function terraformFmt(content: string, env: NodeJS.ProcessEnv): string {
-  const result = spawnSync('terraform', ['fmt', '-no-color', '-'], { env, input: content, encoding: 'utf8' });
-  if (result.error) throw new Error(`the terraform CLI is needed (${result.error.message})`);
-  if (result.status !== 0) throw new Error(`terraform fmt refused the generated HCL:\n${result.stderr}`);
-  return result.stdout;
+  try {
+    return runTerraform(['fmt', '-'], { env, input: content }).stdout;
+  } catch (err) {
+    if (err instanceof TerraformError && err.status !== undefined)
+      throw new Error(`terraform fmt refused the generated HCL:\n${err.stderr}`, { cause: err });
+    throw err;
+  }
 }

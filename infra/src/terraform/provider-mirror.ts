@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AUTOMATION_ENV, runTerraform } from './terraform-runner';
 
 /*
  * Where the AWS provider comes from on a machine without the Terraform registry: a filesystem
@@ -59,8 +60,11 @@ export type OfflineTerraform = { available: true; env: NodeJS.ProcessEnv } | { a
  * The CLI configuration is written under `parent` (the temp dir unless given).
  */
 export function offlineTerraform(parent = tmpdir()): OfflineTerraform {
-  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return { available: false, reason: 'the terraform CLI is not on PATH' };
+  try {
+    runTerraform(['version']);
+  } catch {
+    return { available: false, reason: 'the terraform CLI is not on PATH' };
+  }
   const mirror = findProviderMirror();
   if (!mirror)
     return { available: false, reason: `no filesystem mirror holds hashicorp/aws ${AWS_PROVIDER_VERSION} (set SWITCHYARD_TF_MIRROR)` };
@@ -69,10 +73,9 @@ export function offlineTerraform(parent = tmpdir()): OfflineTerraform {
   writeFileSync(cliConfig, offlineCliConfig(mirror));
   const env = {
     ...process.env,
+    // Also for tools that run terraform themselves (cdktf diff).
+    ...AUTOMATION_ENV,
     TF_CLI_CONFIG_FILE: cliConfig,
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   return { available: true, env };

@@ -1,7 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  runTerraform,
+  runTerraformAsync,
+  type TerraformOptions,
+  type TerraformResult as RunnerResult,
+} from '../terraform/terraform-runner';
 
 /*
  * Runs the real terraform CLI on synthesized stacks with no network: the AWS provider comes from a
@@ -28,12 +33,12 @@ const OFFLINE_OVERRIDE = {
 
 export { offlineTerraform, type OfflineTerraform } from '../terraform/provider-mirror';
 
-export interface TerraformResult {
-  status: number;
-  /** stdout and stderr. */
+export interface TerraformResult extends RunnerResult {
+  /** stdout, then stderr. */
   output: string;
-  stdout: string;
 }
+
+const withOutput = (result: RunnerResult): TerraformResult => ({ ...result, output: `${result.stdout}${result.stderr}` });
 
 /**
  * A stack in a directory of its own, initialised against the mirror, ready to validate and plan:
@@ -52,35 +57,23 @@ export class OfflineStackDir {
     writeFileSync(join(this.dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
   }
 
-  private command(args: string[], vars: Record<string, string>): [string[], NodeJS.ProcessEnv] {
-    const varEnv = Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v]));
-    return [[`-chdir=${this.dir}`, ...args, '-no-color'], { ...this.env, ...varEnv }];
+  private options(vars: Record<string, string>): TerraformOptions {
+    return { dir: this.dir, env: this.env, vars };
   }
 
+  /** A terraform command here, whatever its exit code (tests judge it). */
   run(args: string[], vars: Record<string, string> = {}): TerraformResult {
-    const [argv, env] = this.command(args, vars);
-    const result = spawnSync('terraform', argv, { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
+    return withOutput(runTerraform(args, { ...this.options(vars), allowFailure: true }));
   }
 
-  /**
-   * run(), without blocking: each terraform command spends much of its time starting the provider,
-   * so independent commands side by side finish sooner on two cores than one after the other.
-   */
-  runAsync(args: string[], vars: Record<string, string> = {}): Promise<TerraformResult> {
-    const [argv, env] = this.command(args, vars);
-    return new Promise((resolve, reject) => {
-      const child = spawn('terraform', argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      child.once('error', reject);
-      child.once('close', (code) => {
-        const out = Buffer.concat(stdout).toString('utf8');
-        resolve({ status: code ?? 1, output: `${out}${Buffer.concat(stderr).toString('utf8')}`, stdout: out });
-      });
-    });
+  /** run(), without blocking, so that independent commands run side by side. */
+  async runAsync(args: string[], vars: Record<string, string> = {}): Promise<TerraformResult> {
+    return withOutput(await runTerraformAsync(args, { ...this.options(vars), allowFailure: true }));
+  }
+
+  /** run(), but a failure throws TerraformError (the command, its exit code and stderr). */
+  runOrThrow(args: string[], vars: Record<string, string> = {}): TerraformResult {
+    return withOutput(runTerraform(args, this.options(vars)));
   }
 
   /** Deletes the directory, state and provider links included. */
@@ -100,10 +93,8 @@ export class OfflineStackDir {
    */
   async plan(vars: Record<string, string> = {}): Promise<PlanJson> {
     const file = `plan-${(this.plans += 1)}.bin`;
-    const planned = await this.runAsync(['plan', '-input=false', '-lock=false', `-out=${file}`], vars);
-    if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.output}`);
-    const shown = await this.runAsync(['show', '-json', file]);
-    if (shown.status !== 0) throw new Error(`terraform show failed:\n${shown.output}`);
+    await runTerraformAsync(['plan', '-input=false', '-lock=false', `-out=${file}`], this.options(vars));
+    const shown = await runTerraformAsync(['show', '-json', file], this.options({}));
     return JSON.parse(shown.stdout) as PlanJson;
   }
 }

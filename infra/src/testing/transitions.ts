@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemasOf } from '../hcl/provider-schema';
@@ -33,8 +32,7 @@ export function setState(dir: OfflineStackDir, state: object | undefined): void 
  */
 export function plannedChanges(dir: OfflineStackDir, state: object, vars: Vars): { add: number; change: number; remove: number } {
   setState(dir, state);
-  const result = dir.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-json'], vars);
-  if (result.status !== 0) throw new Error(`terraform plan failed:\n${result.output}`);
+  const result = dir.runOrThrow(['plan', '-input=false', '-lock=false', '-refresh=false', '-json'], vars);
   const messages = result.stdout
     .split('\n')
     .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { type?: string; changes?: Record<string, number> }) : {}));
@@ -66,20 +64,8 @@ export class TransitionLab {
     private readonly config: SynthesizedStack,
   ) {}
 
-  private terraform(args: string[], vars: Vars = {}): string {
-    const result = this.dir.run(args, vars);
-    if (result.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${result.output}`);
-    return result.output;
-  }
-
   private showJson(planFile: string): PlanJson & PlanForState {
-    return JSON.parse(
-      execFileSync('terraform', [`-chdir=${this.dir.dir}`, 'show', '-json', planFile], {
-        env: this.dir.env,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      }),
-    ) as PlanJson & PlanForState;
+    return JSON.parse(this.dir.runOrThrow(['show', '-json', planFile]).stdout) as PlanJson & PlanForState;
   }
 
   private providerSchemas(): ProviderSchemas {
@@ -91,7 +77,7 @@ export class TransitionLab {
   private planAgainst(state: object | undefined, vars: Vars, extra: string[] = []): { plan: PlanJson & PlanForState; file: string } {
     setState(this.dir, state);
     const file = `transition-${(this.plans += 1)}.plan`;
-    this.terraform(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`, ...extra], vars);
+    this.dir.runOrThrow(['plan', '-input=false', '-lock=false', '-refresh=false', `-out=${file}`, ...extra], vars);
     return { plan: this.showJson(file), file };
   }
 
@@ -149,7 +135,7 @@ export class TransitionLab {
       actions.set(address, [...new Set([...(actions.get(address) ?? []), ...change.change.actions])]);
     }
     let graph: ApplyGraph | undefined;
-    const drawGraph = () => new ApplyGraph(this.terraform(['graph', '-type=apply', `-plan=${file}`]));
+    const drawGraph = () => new ApplyGraph(this.dir.runOrThrow(['graph', '-type=apply', `-plan=${file}`]).stdout);
     const transition: Transition = {
       actions,
       plan,
