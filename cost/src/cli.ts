@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cdktfOutputDir } from '@switchyard/infra/local-aws';
+import { runTerraform } from '@switchyard/infra/terraform-runner';
 import { chartSpec, renderSvg } from './chart';
 import { assertCredentials, DEFAULT_DAYS, metricNamesFromOutputs, observedTraffic } from './from-stack';
 import { readMeasuredCosts } from './measured';
@@ -152,14 +153,10 @@ function deployedOutputs(environment: string): string {
   // A sandbox's stacks (SWITCHYARD_AWS_ENDPOINT) are synthesized apart from real ones.
   const outDir = cdktfOutputDir(process.env);
   const stackDir = resolve(REPOSITORY_ROOT, outDir, 'stacks', `switchyard-${environment}`);
-  const run = (command: string, args: string[]) =>
-    spawnSync(command, args, { cwd: REPOSITORY_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (run('pnpm', ['cdktf', 'synth', '--output', outDir]).status !== 0) throw new Error('cdktf synth failed');
-  if (run('terraform', [`-chdir=${stackDir}`, 'init', '-input=false']).status !== 0)
-    throw new Error(`terraform init failed in ${stackDir}`);
-  const outputs = run('terraform', [`-chdir=${stackDir}`, 'output', '-json']);
-  if (outputs.status !== 0) throw new Error(`terraform output failed in ${stackDir}`);
-  return outputs.stdout;
+  const synth = spawnSync('pnpm', ['cdktf', 'synth', '--output', outDir], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (synth.status !== 0) throw new Error('cdktf synth failed');
+  runTerraform(['init'], { dir: stackDir });
+  return runTerraform(['output', '-json'], { dir: stackDir }).stdout;
 }
 
 export async function main(argv: string[], out: (text: string) => void = (text) => process.stdout.write(`${text}\n`)): Promise<void> {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { imageSourceHash } from '@switchyard/infra/image-source';
 import { LOCAL_AWS_VARIABLE, SANDBOX_DIR_VARIABLE } from '@switchyard/infra/local-aws';
 import { findProviderMirror, offlineCliConfig, AWS_PROVIDER_VERSION } from '@switchyard/infra/provider-mirror';
+import { runTerraformAsync, type TerraformResult } from '@switchyard/infra/terraform-runner';
 import { DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeLoadBalancersCommand,
@@ -205,8 +206,7 @@ export class Sandbox {
     const synth = await this.run(CDKTF, ['synth', '--output', this.outputDir], env);
     if (synth.status !== 0) throw new SandboxError(`cdktf synth failed${this.stdio === 'pipe' ? `:\n${synth.stderr}` : ''}`);
     // With no lock file, cdktf asks the Terraform registry to lock the providers; init against the mirror writes one.
-    const init = await this.run('terraform', [`-chdir=${this.stackDir(environment)}`, 'init', '-input=false', '-no-color'], env, 'pipe');
-    if (init.status !== 0) throw new SandboxError(`terraform init failed:\n${init.stdout}${init.stderr}`);
+    await this.terraform(environment, ['init'], env);
     this.setDeployed([...this.deployed(), environment]);
     const deploy = await this.run(CDKTF, ['deploy', stack, '--auto-approve', '--output', this.outputDir], this.environment(state));
     if (deploy.status !== 0)
@@ -228,16 +228,19 @@ export class Sandbox {
     return `localhost/switchyard:bundles-${imageSourceHash(REPOSITORY_ROOT).slice(0, 20)}`;
   }
 
+  /** terraform in a stack's folder; a failure is a SandboxError with terraform's own words. */
+  async terraform(environment: string, args: string[], env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+    try {
+      return await runTerraformAsync(args, { dir: this.stackDir(environment), env: { ...process.env, ...env } });
+    } catch (err) {
+      throw new SandboxError((err as Error).message);
+    }
+  }
+
   /** The stack's outputs, as `terraform output` reads them from the sandbox's state. */
   async outputs(environment: string): Promise<Record<string, unknown>> {
     const state = this.running();
-    const shown = await this.run(
-      'terraform',
-      [`-chdir=${this.stackDir(environment)}`, 'output', '-json'],
-      state ? this.environment(state) : {},
-      'pipe',
-    );
-    if (shown.status !== 0) throw new SandboxError(`terraform output failed:\n${shown.stderr}`);
+    const shown = await this.terraform(environment, ['output', '-json'], state ? this.environment(state) : {});
     const raw = JSON.parse(shown.stdout || '{}') as Record<string, { value: unknown }>;
     return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
   }

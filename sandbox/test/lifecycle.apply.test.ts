@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { runTerraformAsync } from '@switchyard/infra/terraform-runner';
 import { applySummary, Sandbox } from '../src/sandbox';
 import { SANDBOX_CREDENTIALS, SANDBOX_LABEL } from '../src/sandbox-state';
 import { clientsFor, functionState, inventory, invokeAsAlb, ruleWeights, taskSets, type Clients } from './support/local-aws-probe';
@@ -41,13 +42,13 @@ async function lifecycle(environment: string): Promise<void> {
 
     /** `terraform plan` against the local AWS, with the split the last apply set: it must change nothing. */
     const replan = async (lambdaWeight: number | undefined) => {
-      const vars = lambdaWeight === undefined ? {} : { TF_VAR_lambda_weight: String(lambdaWeight) };
-      const plan = await sandbox.run(
-        'terraform',
-        [`-chdir=${sandbox.stackDir(environment)}`, 'plan', '-input=false', '-lock=false', '-no-color', '-detailed-exitcode'],
-        { ...env, ...vars },
-        'pipe',
-      );
+      const vars: Record<string, string> = lambdaWeight === undefined ? {} : { lambda_weight: String(lambdaWeight) };
+      const plan = await runTerraformAsync(['plan', '-lock=false', '-detailed-exitcode'], {
+        dir: sandbox.stackDir(environment),
+        env: { ...process.env, ...env },
+        vars,
+        allowFailure: true,
+      });
       const summary = /No changes\.|Plan: [^\n]*/.exec(plan.stdout)?.[0] ?? plan.stderr.trim();
       expect({ step: steps.length, summary, exit: plan.status }).toEqual({ step: steps.length, summary: 'No changes.', exit: 0 });
       return summary;
@@ -70,7 +71,7 @@ async function lifecycle(environment: string): Promise<void> {
     expect(status).toContain(`${prefix}: lambda (Lambda 100%, Fargate 0%)`);
 
     // The warm-up invoked the function's code through the local AWS before routing reached it.
-    const shown = await sandbox.run('terraform', [`-chdir=${sandbox.stackDir(environment)}`, 'show', '-json'], env, 'pipe');
+    const shown = await sandbox.terraform(environment, ['show', '-json'], env);
     const resources = (
       JSON.parse(shown.stdout) as { values: { root_module: { resources: { type: string; values: { result?: string } }[] } } }
     ).values.root_module.resources;
