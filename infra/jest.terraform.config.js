@@ -3,7 +3,7 @@
 module.exports = {
   preset: '@switchyard/jest-preset',
   setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
-  testMatch: ['<rootDir>/src/**/*.terraform.test.ts'],
+  testMatch: ['<rootDir>/{src,test}/**/*.terraform.test.ts'],
   // Jest's default is one worker per core less one: a single worker on a 2-core machine. Each file
   // here waits on terraform child processes about half the time, so two files at once use both cores.
   maxWorkers: 2,

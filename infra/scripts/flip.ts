@@ -2,7 +2,7 @@
  * pnpm flip <environment> <lambda | fargate | percent-to-lambda> [--ramp 10,50,100] [--pause 5m] [--dry-run]
  *
  * Moves an environment's traffic with one ordinary `cdktf deploy` per step: each apply is safe on
- * its own (see src/testing/apply-order-suite.ts). The current split is read from the deployed stack's
+ * its own (see test/support/apply-order-suite.ts). The current split is read from the deployed stack's
  * outputs, never from a file. The split lives in the `lambda_weight` variable; flip sets it for its
  * own applies only, and says what to set so later deploys keep it.
  */

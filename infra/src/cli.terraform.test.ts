@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { offlineTerraform } from './testing/offline-terraform';
-import { REPOSITORY_ROOT } from './testing/synth-stack';
+import { offlineTerraform } from '../test/support/offline-terraform';
+import { REPOSITORY_ROOT } from '../test/support/synth-stack';
 import { runTerraform } from './terraform/terraform-runner';
 
 // The commands users run from the repository root, through the real cdktf CLI and cdktf.json.

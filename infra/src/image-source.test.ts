@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageSourceHash, IMAGE_INPUTS } from './image-source';
-import { REPOSITORY_ROOT } from './testing/synth-stack';
+import { REPOSITORY_ROOT } from '../test/support/synth-stack';
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'switchyard-src-'));

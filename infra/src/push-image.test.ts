@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPOSITORY_ROOT } from './testing/synth-stack';
+import { REPOSITORY_ROOT } from '../test/support/synth-stack';
 
 /*
  * infra/scripts/push-image.sh, run for real with stand-ins for the docker and aws CLIs (no Docker

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { offlineTerraform } from '../testing/offline-terraform';
-import { REPOSITORY_ROOT } from '../testing/synth-stack';
+import { offlineTerraform } from '../../test/support/offline-terraform';
+import { REPOSITORY_ROOT } from '../../test/support/synth-stack';
 
 /*
  * Nothing depends on where the repository is cloned: a clone into a folder whose name has

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { runInfraScript } from '../testing/infra-script';
-import { REPOSITORY_ROOT } from '../testing/synth-stack';
-import { offlineTerraform } from '../testing/offline-terraform';
+import { runInfraScript } from '../../test/support/infra-script';
+import { REPOSITORY_ROOT } from '../../test/support/synth-stack';
+import { offlineTerraform } from '../../test/support/offline-terraform';
 import { runTerraform } from '../terraform/terraform-runner';
 import { GENERATED_MARK } from './render-hcl';
 

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../config/environments';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
-import { synthStack } from '../testing/synth-stack';
+import { synthStack } from '../../test/support/synth-stack';
 import { evaluate, RULES } from './policy';
 import { WAIVERS } from './waivers';
 import { StackView } from './stack-view';

@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdktf';
 import { defineStacks } from '../app';
-import { REPOSITORY_ROOT } from '../testing/synth-stack';
+import { REPOSITORY_ROOT } from '../../test/support/synth-stack';
 import { LOCAL_AWS_SERVICES, parseLocalAwsEndpoint, serviceOfType } from './local-aws';
 
 type Synthesized = {

@@ -1,8 +1,8 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../config/environments';
-import { offlineTerraform } from '../testing/offline-terraform';
-import { REPOSITORY_ROOT } from '../testing/synth-stack';
+import { offlineTerraform } from '../../test/support/offline-terraform';
+import { REPOSITORY_ROOT } from '../../test/support/synth-stack';
 import { ServiceStack } from './service-stack';
 
 // cdktf's own matchers, on every stack, with the provider's offline-plan settings and the mirror.

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../config/environments';
-import { offlineTerraform, OfflineStackDir, type PlanJson, type TerraformResult } from '../testing/offline-terraform';
-import { synthStack } from '../testing/synth-stack';
+import { offlineTerraform, OfflineStackDir, type PlanJson, type TerraformResult } from '../../test/support/offline-terraform';
+import { synthStack } from '../../test/support/synth-stack';
 
 /*
  * The real terraform CLI on every synthesized stack, offline: validate, plan, and what a flip of the

@@ -1,8 +1,8 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../config/environments';
-import { resourcesOf, synthStack } from '../testing/synth-stack';
+import { resourcesOf, synthStack } from '../../test/support/synth-stack';
 import { Testing } from 'cdktf';
 import { ServiceStack } from './service-stack';
-import { REPOSITORY_ROOT } from '../testing/synth-stack';
+import { REPOSITORY_ROOT } from '../../test/support/synth-stack';
 
 const dev = ENVIRONMENTS.dev!;
 const prod = ENVIRONMENTS.prod!;

@@ -1,8 +1,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
-import { offlineTerraform, OfflineStackDir } from '../testing/offline-terraform';
-import { addressOf, synthStack } from '../testing/synth-stack';
+import { offlineTerraform, OfflineStackDir } from '../../test/support/offline-terraform';
+import { addressOf, synthStack } from '../../test/support/synth-stack';
 import type { SynthesizedStack } from './synthesized-stack';
 
 /*

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Json, SynthesizedStack } from '../stacks/synthesized-stack';
+import type { Json, SynthesizedStack } from '../../src/stacks/synthesized-stack';
 
 /*
  * A Terraform state (format 4) as if a plan had been applied, built offline from that plan: the

@@ -1,9 +1,9 @@
 import { Testing } from 'cdktf';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnvironmentConfig } from '../config/environments';
-import { ServiceStack } from '../stacks/service-stack';
-import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { EnvironmentConfig } from '../../src/config/environments';
+import { ServiceStack } from '../../src/stacks/service-stack';
+import type { SynthesizedStack } from '../../src/stacks/synthesized-stack';
 
 export const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
 

@@ -1,6 +1,6 @@
-import type { EnvironmentConfig } from '../config/environments';
+import type { EnvironmentConfig } from '../../src/config/environments';
 import { offlineTerraform, OfflineStackDir } from './offline-terraform';
-import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { SynthesizedStack } from '../../src/stacks/synthesized-stack';
 import { synthStackAsWritten } from './synth-stack';
 import { TransitionLab } from './transitions';
 

@@ -3,7 +3,7 @@
  * actions, the same planned values (known ones, and which ones are known only after apply), and the
  * same outputs. Used to show that a stack written another way (HCL) plans exactly as the original.
  */
-import type { Json } from '../stacks/synthesized-stack';
+import type { Json } from '../../src/stacks/synthesized-stack';
 
 export interface ComparablePlan {
   resource_changes: Array<{

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../config/environments';
+import type { EnvironmentConfig } from '../../src/config/environments';
 import type { StackFixture } from './stack-fixture';
 import { addressOf } from './synth-stack';
 import type { Transition, Vars } from './transitions';

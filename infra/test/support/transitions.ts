@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { schemasOf } from '../hcl/provider-schema';
+import { schemasOf } from '../../src/hcl/provider-schema';
 import { ApplyGraph } from './apply-graph';
 import type { OfflineStackDir, PlanJson } from './offline-terraform';
-import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { SynthesizedStack } from '../../src/stacks/synthesized-stack';
 import { priorStateFrom, type PlanForState, type ProviderSchemas } from './prior-state';
 
 export type Vars = Record<string, string>;

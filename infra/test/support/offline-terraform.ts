@@ -6,7 +6,7 @@ import {
   runTerraformAsync,
   type TerraformOptions,
   type TerraformResult as RunnerResult,
-} from '../terraform/terraform-runner';
+} from '../../src/terraform/terraform-runner';
 
 /*
  * Runs the real terraform CLI on synthesized stacks with no network: the AWS provider comes from a
@@ -31,7 +31,7 @@ const OFFLINE_OVERRIDE = {
   terraform: { backend: { local: { path: 'offline.tfstate' } } },
 };
 
-export { offlineTerraform, type OfflineTerraform } from '../terraform/provider-mirror';
+export { offlineTerraform, type OfflineTerraform } from '../../src/terraform/provider-mirror';
 
 export interface TerraformResult extends RunnerResult {
   /** stdout, then stderr. */

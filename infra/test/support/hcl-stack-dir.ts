@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
-import { providerSchemas } from '../hcl/provider-schema';
-import type { HclSchemas } from '../hcl/render-hcl';
-import { writeHcl, type WrittenHcl } from '../hcl/write-hcl';
+import { providerSchemas } from '../../src/hcl/provider-schema';
+import type { HclSchemas } from '../../src/hcl/render-hcl';
+import { writeHcl, type WrittenHcl } from '../../src/hcl/write-hcl';
 import { OfflineStackDir } from './offline-terraform';
-import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { SynthesizedStack } from '../../src/stacks/synthesized-stack';
 import { REPOSITORY_ROOT } from './synth-stack';
 
 /** A synthesized stack written as HCL (as `pnpm infra:hcl` writes it) into a directory ready for init. */

@@ -1,7 +1,7 @@
-import { ENVIRONMENTS } from '../config/environments';
-import { describeHclExit } from '../testing/hcl-exit-suite';
-import { stackFixture } from '../testing/stack-fixture';
-import { describeApplyOrder } from '../testing/apply-order-suite';
+import { ENVIRONMENTS } from '../src/config/environments';
+import { describeHclExit } from './support/hcl-exit-suite';
+import { stackFixture } from './support/stack-fixture';
+import { describeApplyOrder } from './support/apply-order-suite';
 
 // One file per stack, so Jest runs the stacks side by side. Both suites share the stack's lab: the
 // states the apply-order tests settle are the ones the HCL must take over.
