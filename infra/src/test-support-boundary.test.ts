@@ -23,7 +23,8 @@ function testSupportImportLines(file: string, code: string): number[] {
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' && /test support/.test(m.message)).map((m) => m.line);
 }
 
-const IMPORTS = "import { synthStack } from '../test/support/synth-stack';\nimport { x } from '../test/support';\nexport { synthStack, x };\n";
+const IMPORTS =
+  "import { synthStack } from '../test/support/synth-stack';\nimport { x } from '../test/support';\nexport { synthStack, x };\n";
 
 // Files the TypeScript project holds, so the type-aware rules can lint the example in their place.
 describe('product code never imports test support', () => {

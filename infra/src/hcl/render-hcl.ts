@@ -15,7 +15,6 @@
 
 import type { Json, JsonObject, SynthesizedStack } from '../stacks/synthesized-stack';
 
-
 export interface SchemaBlock {
   attributes?: Record<string, unknown>;
   block_types?: Record<string, { nesting_mode: string; block: SchemaBlock; max_items?: number }>;
