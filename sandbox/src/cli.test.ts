@@ -42,6 +42,8 @@ test.each([
   [['up', 'dev', 'prod'], /up takes one environment/],
   [['status', 'dev'], /status takes no arguments/],
   [['up', '--imge', 'x'], /Unknown option '--imge'/],
+  [['up', '--rule-delay', 'soon'], /rule delay "soon": expected seconds, or a range of seconds such as 0-20/],
+  [['up', '--rule-delay', '20-5'], /rule delay "20-5": the range's end is below its start/],
 ])('%j is refused with the usage (exit 2)', (args, message) => {
   const result = sandbox(args);
   expect(result.stderr).toMatch(message);
@@ -52,7 +54,8 @@ test.each([
 test('--help lists every command and option', () => {
   const result = sandbox(['--help']);
   expect(result.status).toBe(0);
-  for (const word of ['up [environment]', 'down', 'status', 'env', '--image <uri>', '--bundles']) expect(result.stdout).toContain(word);
+  for (const word of ['up [environment]', 'down', 'status', 'env', '--image <uri>', '--bundles', '--rule-delay <s>'])
+    expect(result.stdout).toContain(word);
 });
 
 test('status, env and down with nothing running say so, and down leaves nothing behind', () => {

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '@switchyard/infra/environments';
+import { parseRuleDelay } from './data-plane/rule-delay';
 import { findMoto, MOTO_INSTALL_HINT } from './local-aws/moto-server';
 import { Sandbox, SandboxError } from './sandbox';
 
@@ -23,6 +24,9 @@ options:
   --image <uri>      up: deploy this image reference instead of building docker/Dockerfile
   --bundles          up: run the built bundles as processes, even where podman could run the image
                      (without podman or docker-registry, that is what happens, and up says so)
+  --rule-delay <s>   up: how late listener rule changes reach the load balancer, in seconds: 0, 20,
+                     or a range drawn from at random for each change (default 0-20, as AWS applies
+                     rule changes gradually); a running sandbox takes it at once
   -h, --help         this text`;
 
 function usage(message: string): never {
@@ -35,7 +39,12 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { image: { type: 'string' }, bundles: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        image: { type: 'string' },
+        bundles: { type: 'boolean' },
+        'rule-delay': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     usage((err as Error).message);
@@ -52,11 +61,21 @@ async function main(): Promise<number> {
       const [environment = 'dev', ...extra] = rest;
       if (extra.length) usage(`up takes one environment; got ${rest.join(' ')}`);
       if (!ENVIRONMENTS[environment]) usage(`unknown environment "${environment}"; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
+      let ruleDelay;
+      try {
+        ruleDelay = values['rule-delay'] === undefined ? undefined : parseRuleDelay(values['rule-delay']);
+      } catch (err) {
+        usage((err as Error).message);
+      }
       if (!findMoto()) {
         console.error(`sandbox: ${MOTO_INSTALL_HINT}`);
         return 2;
       }
-      await sandbox.up(environment, { ...(values.image ? { imageUri: values.image } : {}), bundles: values.bundles ?? false });
+      await sandbox.up(environment, {
+        ...(values.image ? { imageUri: values.image } : {}),
+        ...(ruleDelay ? { ruleDelay } : {}),
+        bundles: values.bundles ?? false,
+      });
       return 0;
     }
     case 'down':

@@ -1,7 +1,8 @@
 /*
  * The sandbox's long-lived side, started detached by `pnpm sandbox up`: moto's server, the fidelity
- * layer in front of it, the ECS agent and Lambda's invoker. It writes where it listens to the state
- * file and runs until SIGTERM, when it stops everything it started.
+ * layer in front of it, the ECS agent, Lambda's invoker and the load balancers' data plane. It
+ * writes where it listens to the state file and runs until SIGTERM, when it stops everything it
+ * started.
  *
  *   node --import tsx src/daemon.ts <state dir> <podman | process>
  */
@@ -9,10 +10,13 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@switchyard/api/local-table';
 import { EcsAgent } from './compute/ecs-agent';
+import { elbTargetRegistration } from './compute/target-registration';
 import { describeHealthCheck } from './compute/target-health';
 import { LambdaInvoker } from './compute/lambda-invoke';
 import { findRegistry, registriesConf, startRegistry } from './compute/oci-registry';
 import { podmanLauncher, processLauncher, type TaskLauncher } from './compute/task-launcher';
+import { DataPlane } from './data-plane/data-plane';
+import { readRuleDelay } from './data-plane/rule-delay';
 import { startLocalAws } from './local-aws/fidelity-layer';
 import { findMoto, startMoto } from './local-aws/moto-server';
 import { fidelityPatches } from './local-aws/patches';
@@ -42,20 +46,31 @@ async function main(): Promise<void> {
     writeFileSync(conf, registriesConf(ECR_HOST, registry.address));
     launcher = podmanLauncher({ ...process.env, CONTAINERS_REGISTRIES_CONF: conf }, `${SANDBOX_LABEL}=${stateDir}`);
   }
+  const targets = elbTargetRegistration(endpoint);
   const agent = new EcsAgent({
     launcher,
     awsEnvironment,
     freePort,
+    targets,
     targetGroupHealthCheck: (arn) => describeHealthCheck(moto.url, arn),
     log,
   });
   const invoker = new LambdaInvoker({ launcher, apiRoot: API_ROOT, awsEnvironment, region: SANDBOX_REGION, log });
+  const dataPlane = new DataPlane({
+    stateDir,
+    controlPlaneUrl: moto.url,
+    endpoint,
+    freePort,
+    ruleDelay: () => readRuleDelay(stateDir),
+    log,
+  });
   const localAws = await startLocalAws({
     motoUrl: moto.url,
     port,
     patches: [
       ...fidelityPatches({ taskSets: agent.taskSetRunner, compute: [agent.patch, invoker.patch] }),
       ...(registry ? [ecrRegistryImages(registry.address)] : []),
+      dataPlane.patch,
     ],
     onCall: (call, reply, patches) =>
       log(`${reply.status} ${call.service} ${call.action}${patches.length ? ` [${patches.join(', ')}]` : ''}`),
@@ -76,9 +91,10 @@ async function main(): Promise<void> {
   const stop = () => {
     agent.shutdown();
     invoker.shutdown();
+    targets.close();
     moto.process.kill('SIGTERM');
     registry?.process.kill('SIGTERM');
-    void localAws.close().then(() => process.exit(0));
+    void Promise.all([dataPlane.shutdown(), localAws.close()]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGTERM', stop);

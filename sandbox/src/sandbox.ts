@@ -12,6 +12,7 @@ import {
   ModifyLoadBalancerAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { findRegistry } from './compute/oci-registry';
+import { formatRuleDelay, readRuleDelay, writeRuleDelay, type RuleDelay } from './data-plane/rule-delay';
 import {
   localAwsEnvironment,
   readDaemonState,
@@ -60,6 +61,8 @@ export interface UpOptions {
   imageUri?: string;
   /** Run the built bundles as processes even where podman could run the image. @default false */
   bundles?: boolean;
+  /** How late listener rule changes reach the load balancer; also changes a running sandbox's. @default 0-20 s */
+  ruleDelay?: RuleDelay;
 }
 
 /** Why the image cannot run here, or undefined when podman and a registry can serve it. */
@@ -130,6 +133,15 @@ export class Sandbox {
       .join('\n');
   }
 
+  /**
+   * How late listener rule changes reach the load balancers, from now on: the data plane reads it
+   * at each change, so a running sandbox takes a new one without a restart.
+   */
+  setRuleDelay(delay: RuleDelay): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeRuleDelay(this.dir, delay);
+  }
+
   /** Starts the local AWS, detached from this process so it outlives it, unless it already runs. */
   async start(mode: 'podman' | 'process'): Promise<DaemonState> {
     const running = this.running();
@@ -192,6 +204,7 @@ export class Sandbox {
     const build = await this.run('pnpm', ['--filter', '@switchyard/api', 'build'], {}, 'pipe');
     if (build.status !== 0) throw new SandboxError(`the api's build failed:\n${build.stdout}${build.stderr}`);
     const noImage = options.bundles ? '--bundles was given' : whyNoImage();
+    if (options.ruleDelay) this.setRuleDelay(options.ruleDelay);
     const state = await this.start(noImage ? 'process' : 'podman');
     const env = this.environment(state);
     this.say(
@@ -342,6 +355,7 @@ export class Sandbox {
       `  moto's server:                       ${state.motoUrl}`,
       `  tasks and functions run as:          ${state.mode === 'podman' ? 'the image, under podman' : 'processes (the built bundles)'}`,
       `  data and logs:                       ${this.dir}`,
+      `  rule changes reach the load balancer: after ${formatRuleDelay(readRuleDelay(this.dir))} s`,
     ];
     const deployed = this.deployed();
     if (!deployed.length) lines.push('  no stack deployed (pnpm sandbox up <environment>)');

@@ -7,6 +7,7 @@ import { startLocalAws, type LocalAws } from '../local-aws/fidelity-layer';
 import { findMoto, MOTO_INSTALL_HINT, startMoto, type MotoServer } from '../local-aws/moto-server';
 import { API_ROOT, localAwsEnvironment, SANDBOX_CREDENTIALS } from '../sandbox-state';
 import { EcsAgent } from './ecs-agent';
+import { startLambdaTarget, type LambdaTarget } from '../data-plane/lambda-target';
 import { LambdaInvoker } from './lambda-invoke';
 import { processLauncher } from './task-launcher';
 
@@ -91,6 +92,48 @@ describe('lambda-image-invoke', () => {
     );
     expect(answer.StatusCode).toBe(202);
     expect(invoker.invocations.get('switchyard-invoke')).toBe(before + 1);
+  });
+
+  describe("the load balancer's Lambda target", () => {
+    let target: LambdaTarget;
+    let missing: LambdaTarget;
+    beforeAll(async () => {
+      target = await startLambdaTarget({
+        endpoint: layer.endpoint,
+        targetGroup: () => ({ functionArn: 'switchyard-invoke', multiValueHeaders: true }),
+      });
+      missing = await startLambdaTarget({
+        endpoint: layer.endpoint,
+        targetGroup: () => ({ functionArn: 'no-such-function', multiValueHeaders: true }),
+      });
+    });
+    afterAll(async () => {
+      await target?.close();
+      await missing?.close();
+    });
+    const url = (t: LambdaTarget, path: string) => `http://${t.address.host}:${t.address.port}${path}`;
+
+    test('serves HTTP by invoking the function with the ALB event, and answers what the function returned', async () => {
+      const response = await fetch(url(target, '/'));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ message: 'Hello from lambda', compute: 'lambda' });
+      const notFound = await fetch(url(target, '/no-such-route'));
+      expect(notFound.status).toBe(404);
+      expect(target.invocations.ok).toBeGreaterThanOrEqual(2);
+    });
+
+    test('answers 502 with a JSON error when the invocation fails, as the ALB does', async () => {
+      const response = await fetch(url(missing, '/'));
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('BAD_GATEWAY');
+    });
+
+    test('answers 413 for a request body over 1 MB, without invoking', async () => {
+      const before = target.invocations.ok + target.invocations.failed;
+      const response = await fetch(url(target, '/'), { method: 'POST', body: Buffer.alloc(1_000_001, 97) });
+      expect(response.status).toBe(413);
+      expect(target.invocations.ok + target.invocations.failed).toBe(before);
+    });
   });
 
   test('moto 5.2.1 alone: Invoke of an image function does not run it', async () => {

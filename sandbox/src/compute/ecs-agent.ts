@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jsonBody, jsonReply, sameServiceCall, type AwsCall, type AwsReply } from '../local-aws/aws-call';
 import type { FidelityPatch } from '../local-aws/fidelity-layer';
 import type { TaskSetRunner } from '../local-aws/patches/ecs-task-sets';
+import type { TargetRegistration } from './target-registration';
 import type { RunningContainer, TaskLauncher } from './task-launcher';
 
 /*
@@ -54,6 +55,8 @@ export interface ServingTask {
   /** Where it listens on loopback (the container port, moved to a free host port). */
   readonly port: number;
   readonly stopTimeoutMs: number;
+  /** The target group it is registered in, if its task set has one. */
+  readonly targetGroupArn?: string;
   healthy: boolean;
 }
 
@@ -76,6 +79,11 @@ export interface EcsAgentOptions {
   readonly freePort: () => Promise<number>;
   /** The health check of the target group a task set registers its tasks in, as ELB describes it. */
   readonly targetGroupHealthCheck: (targetGroupArn: string) => Promise<HealthCheck>;
+  /**
+   * Registers serving tasks in their target group and deregisters them before they stop, as ECS
+   * does; without it, tasks are only health-checked. @default none
+   */
+  readonly targets?: TargetRegistration;
   /** Where a task's output goes. @default discarded */
   readonly log?: (line: string) => void;
 }
@@ -88,10 +96,14 @@ export function matches(matcher: string, status: number): boolean {
   });
 }
 
+/** Where tasks listen: awsvpc gives each task its own address; on loopback each gets its own port. */
+const LOOPBACK = '127.0.0.1';
+
 export class EcsAgent {
   private readonly tasks = new Map<string, Task>();
   private readonly taskSets = new Map<string, { desiredCount: number; serving: ServingTask[] }>();
   private readonly containers = new Set<RunningContainer>();
+  private readonly draining = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: EcsAgentOptions) {}
 
@@ -109,7 +121,8 @@ export class EcsAgent {
       void (async () => {
         const targetGroup = set.targetGroupArn;
         const check = targetGroup ? await this.options.targetGroupHealthCheck(targetGroup) : undefined;
-        for (let i = 0; i < set.desiredCount; i += 1) entry.serving.push(await this.startServingTask(set.taskSetArn, definition, check));
+        for (let i = 0; i < set.desiredCount; i += 1)
+          entry.serving.push(await this.startServingTask(set.taskSetArn, definition, targetGroup, check));
       })();
     },
     status: (arn) => {
@@ -127,7 +140,7 @@ export class EcsAgent {
     deleted: (arn) => {
       const set = this.taskSets.get(arn);
       this.taskSets.delete(arn);
-      for (const serving of set?.serving ?? []) void this.stopTask(serving, 'ServiceSchedulerInitiated', 'Task set deleted');
+      for (const serving of set?.serving ?? []) void this.drainAndStop(serving);
     },
   };
 
@@ -196,7 +209,12 @@ export class EcsAgent {
     return running;
   }
 
-  private async startServingTask(taskSetArn: string, definition: TaskDefinition, check: HealthCheck | undefined): Promise<ServingTask> {
+  private async startServingTask(
+    taskSetArn: string,
+    definition: TaskDefinition,
+    targetGroupArn: string | undefined,
+    check: HealthCheck | undefined,
+  ): Promise<ServingTask> {
     const container = definition.containerDefinitions[0]!;
     const task = this.newTask(
       definition,
@@ -205,22 +223,47 @@ export class EcsAgent {
     );
     const port = await this.options.freePort();
     const environment = Object.fromEntries((container.environment ?? []).map((e) => [e.name, e.value]));
-    // awsvpc gives each task its own address; on loopback each gets its own port instead.
     const serving: ServingTask = {
       task,
       port,
       healthy: false,
       stopTimeoutMs: (container.stopTimeout ?? 30) * 1000,
+      ...(targetGroupArn ? { targetGroupArn } : {}),
       container: this.launch(task, container, [...(container.entryPoint ?? []), ...(container.command ?? [])], {
         ...environment,
         PORT: String(port),
-        HOST: '127.0.0.1',
+        HOST: LOOPBACK,
       }),
     };
     // Without a target group, ECS counts a running task as healthy.
     if (check) void this.watchHealth(serving, check);
     else serving.healthy = true;
+    if (targetGroupArn && this.options.targets)
+      await this.options.targets
+        .register(targetGroupArn, LOOPBACK, port)
+        .catch((err: Error) => this.options.log?.(`registering a task in ${targetGroupArn}: ${err.message}`));
     return serving;
+  }
+
+  /**
+   * A task set's task leaves as ECS lets it: deregistered from its target group, then, after the
+   * group's deregistration delay, stopped with SIGTERM and the stop timeout.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
+   */
+  private async drainAndStop(serving: ServingTask): Promise<void> {
+    serving.task.desiredStatus = 'STOPPED';
+    const { targets, log } = this.options;
+    if (serving.targetGroupArn && targets) {
+      try {
+        await targets.deregister(serving.targetGroupArn, LOOPBACK, serving.port);
+        const delay = await targets.deregistrationDelayMs(serving.targetGroupArn);
+        log?.(`task on port ${serving.port} deregistered; it stops in ${delay / 1000} s`);
+        await new Promise((resolve) => this.draining.add(setTimeout(resolve, delay)));
+      } catch (err) {
+        log?.(`deregistering the task on port ${serving.port}: ${(err as Error).message}`);
+      }
+    }
+    await this.stopTask(serving, 'ServiceSchedulerInitiated', 'Task set deleted');
   }
 
   /**
@@ -297,6 +340,7 @@ export class EcsAgent {
 
   /** Stops every task at once: the sandbox is going away. */
   shutdown(): void {
+    for (const timer of this.draining) clearTimeout(timer);
     for (const container of this.containers) container.kill();
   }
 }
