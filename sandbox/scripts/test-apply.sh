@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 docker_scripts="$here/../../docker/scripts"
 started=$SECONDS
 "$here/ensure-moto.sh"
+"$here/ensure-haproxy.sh"
 
 # Where podman or the registry is missing and cannot be installed (not root, not Debian), the tier
 # still runs, with the bundles as processes, and says so.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,19 @@ function sandbox(args: string[], env: NodeJS.ProcessEnv = {}) {
 test('up without moto stops at once and says what to install, starting nothing', () => {
   const result = sandbox(['up'], { PATH: bareBin() });
   expect(result.stderr).toContain("pip install 'moto[server]'");
+  expect(result.status).toBe(2);
+  expect(existsSync(result.dir)).toBe(false);
+});
+
+test('up without HAProxy stops at once and says what to install, starting nothing', () => {
+  const bin = bareBin();
+  // moto's server is there (the machine's), HAProxy is not.
+  const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+  writeFileSync(join(bin, 'moto_server'), `#!/bin/sh\nexec ${python} -m moto.server "$@"\n`, { mode: 0o755 });
+  symlinkSync('/bin/sh', join(bin, 'sh'));
+  const result = sandbox(['up'], { PATH: bin });
+  expect(result.stderr).toContain('HAProxy serves the sandbox');
+  expect(result.stderr).toContain('apt-get install haproxy');
   expect(result.status).toBe(2);
   expect(existsSync(result.dir)).toBe(false);
 });

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '@switchyard/infra/environments';
+import { findHaproxy, HAPROXY_INSTALL_HINT } from './data-plane/haproxy-process';
 import { parseRuleDelay } from './data-plane/rule-delay';
 import { findMoto, MOTO_INSTALL_HINT } from './local-aws/moto-server';
 import { Sandbox, SandboxError } from './sandbox';
@@ -69,6 +70,10 @@ async function main(): Promise<number> {
       }
       if (!findMoto()) {
         console.error(`sandbox: ${MOTO_INSTALL_HINT}`);
+        return 2;
+      }
+      if (!findHaproxy()) {
+        console.error(`sandbox: ${HAPROXY_INSTALL_HINT}`);
         return 2;
       }
       await sandbox.up(environment, {

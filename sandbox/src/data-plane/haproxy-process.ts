@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { runtimeCommand } from './runtime-api';
@@ -29,6 +29,14 @@ export interface HaproxyProcess {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+
+export const HAPROXY_INSTALL_HINT =
+  "HAProxy serves the sandbox's load balancers and is missing; install it (Debian/Ubuntu: apt-get install haproxy; macOS: brew install haproxy)";
+
+/** Whether the haproxy program is on PATH. */
+export function findHaproxy(program = 'haproxy'): boolean {
+  return !spawnSync(program, ['-v'], { stdio: 'ignore' }).error;
+}
 // util-linux's setpriv has the kernel stop HAProxy if this process dies without calling stop().
 const SETPRIV = '/usr/bin/setpriv';
 
