@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     targetGroupHealthCheck: (arn) => describeHealthCheck(moto.url, arn),
     log,
   });
-  const invoker = new LambdaInvoker({ launcher, apiRoot: API_ROOT, awsEnvironment, region: SANDBOX_REGION, log });
+  const invoker = new LambdaInvoker({ launcher, awsEnvironment, region: SANDBOX_REGION, log });
   const dataPlane = new DataPlane({
     stateDir,
     controlPlaneUrl: moto.url,

@@ -6,6 +6,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { runTerraformAsync } from '@switchyard/infra/terraform-runner';
 import { applySummary, Sandbox } from '../src/sandbox';
 import { SANDBOX_CREDENTIALS, SANDBOX_LABEL } from '../src/sandbox-state';
+import { servedBy } from './support/served-by';
 import { clientsFor, functionState, inventory, invokeAsAlb, ruleWeights, taskSets, type Clients } from './support/local-aws-probe';
 
 /*
@@ -34,7 +35,9 @@ async function lifecycle(environment: string): Promise<void> {
   const steps: Step[] = [];
   try {
     const bundles = process.env.SWITCHYARD_SANDBOX_BUNDLES === '1';
-    const { outputs, applied } = await sandbox.up(environment, { bundles });
+    // Rule changes reach the load balancer at once here, so what it serves after each flip is exact;
+    // the flip drill (pnpm drill --only flip) measures them late.
+    const { outputs, applied } = await sandbox.up(environment, { bundles, ruleDelay: { minSeconds: 0, maxSeconds: 0 } });
     const state = sandbox.running()!;
     expect(state.mode).toBe(bundles ? 'process' : 'podman');
     const aws: Clients = clientsFor(state.endpoint);
@@ -61,9 +64,19 @@ async function lifecycle(environment: string): Promise<void> {
       for (const set of sets)
         expect(set).toMatchObject({ stabilityStatus: 'STEADY_STATE', runningCount: set.computedDesiredCount, pendingCount: 0 });
       expect(await functionState(aws, prefix)).toBe('Active');
+      // The stack's URL, through the sandbox's load balancer, is served by the computes the split names.
+      const served = await poll(
+        () => servedBy(String(outputs.service_url), 40),
+        (by) => (lambdaWeight === 100 ? by.lambda === 40 : lambdaWeight === 0 ? by.fargate === 40 : by.lambda! > 0 && by.fargate! > 0),
+        30_000,
+      );
+      if (lambdaWeight === 100) expect(served).toEqual({ lambda: 40 });
+      else if (lambdaWeight === 0) expect(served).toEqual({ fargate: 40 });
+      else expect(Object.keys(served).sort()).toEqual(['fargate', 'lambda']);
     };
 
     expect(outputs).toMatchObject({ active_compute: 'lambda', traffic_weights: { lambda: 100, fargate: 0 }, lambda_function_name: prefix });
+    expect(String(outputs.service_url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     steps.push({ name: 'deploy (Lambda)', lambdaWeight: 100, applied, plan: await replan(undefined) });
     await expectServing(100);
     const status = await sandbox.status();

@@ -41,7 +41,7 @@ beforeAll(async () => {
     freePort,
     targetGroupHealthCheck: () => Promise.reject(new Error('no target group here')),
   });
-  invoker = new LambdaInvoker({ launcher, apiRoot: API_ROOT, awsEnvironment, region: 'us-east-1' });
+  invoker = new LambdaInvoker({ launcher, awsEnvironment, region: 'us-east-1' });
   layer = await startLocalAws({ motoUrl: moto.url, port, patches: [agent.patch, invoker.patch] });
 }, 90_000);
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startRuntimeApi, FunctionError, type RuntimeApi } from '@switchyard/lambda-local/runtime-api';
 import { jsonBody } from '../local-aws/aws-call';
@@ -9,8 +8,8 @@ import type { RunningContainer, TaskLauncher } from './task-launcher';
  * Invoke of an image function, as Lambda runs one: the function's image with its image config
  * (the runtime interface client), its environment, its timeout, as a user of Lambda's own and on a
  * read-only root, fed events through a Runtime API. A warm execution environment serves one
- * invocation at a time and is reused; more at once start more. Without podman, the bundles
- * run as processes instead, one per invocation.
+ * invocation at a time and is reused; more at once start more. Without podman, the same
+ * environments run the built bundles as processes, with a runtime client of the sandbox's own.
  */
 
 export interface FunctionConfiguration {
@@ -25,13 +24,13 @@ export interface FunctionConfiguration {
 
 export interface LambdaInvokeOptions {
   readonly launcher: TaskLauncher;
-  /** The built bundles (apps/api), for the process mode. */
-  readonly apiRoot: string;
   readonly awsEnvironment: Record<string, string>;
   readonly region: string;
   readonly log?: (line: string) => void;
 }
 
+/** Runs the handler against the Runtime API where no image runs (process mode). */
+const RUNTIME_CLIENT = join(__dirname, 'runtime-client.cjs');
 /** Lambda runs an image as a user of its own, not the image's USER (uid 993 is what it has been seen to use). */
 const LAMBDA_USER = '993:990';
 /** Environments kept per function; beyond this, an invocation waits for one to be free. */
@@ -112,44 +111,15 @@ export class LambdaInvoker {
     };
   }
 
-  /** One invocation to its end: the function's result, or the error it reported. */
+  /**
+   * One invocation to its end, in a warm execution environment: the function's result, or the
+   * error it reported. An environment serves one invocation at a time and is reused.
+   */
   async invoke(fn: FunctionConfiguration, imageUri: string, event: unknown): Promise<Outcome> {
-    return this.options.launcher.mode === 'podman' ? this.invokeInContainer(fn, imageUri, event) : this.invokeAsProcess(fn, event);
+    return this.invokeInEnvironment(fn, imageUri, event);
   }
 
-  private async invokeAsProcess(fn: FunctionConfiguration, event: unknown): Promise<Outcome> {
-    const child = spawn(process.execPath, [join(this.options.apiRoot, 'dist', 'local-invoke.js'), fn.FunctionName], {
-      cwd: this.options.apiRoot,
-      env: { PATH: process.env.PATH ?? '', ...this.environmentVariables(fn), SWITCHYARD_INVOKE_PAYLOAD: JSON.stringify(event) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => this.options.log?.(`[lambda ${fn.FunctionName}] ${chunk.toString().trimEnd()}`));
-    const timer = setTimeout(() => child.kill('SIGKILL'), fn.Timeout * 1000);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    clearTimeout(timer);
-    const finished = out
-      .split('\n')
-      .reverse()
-      .map((line) => {
-        try {
-          return JSON.parse(line) as { invocation?: string; result?: unknown };
-        } catch {
-          return undefined;
-        }
-      })
-      .find((line) => line?.invocation === 'finished');
-    if (finished) return { payload: finished.result };
-    return {
-      error: {
-        errorType: code === null ? 'Sandbox.Timedout' : 'Runtime.ExitError',
-        errorMessage: `the function exited (${code ?? 'timed out'}) without a result`,
-      },
-    };
-  }
-
-  private async invokeInContainer(fn: FunctionConfiguration, imageUri: string, event: unknown): Promise<Outcome> {
+  private async invokeInEnvironment(fn: FunctionConfiguration, imageUri: string, event: unknown): Promise<Outcome> {
     const key = `${imageUri} ${JSON.stringify(this.environmentVariables(fn))} ${fn.Timeout}`;
     let pool = this.environments.get(fn.FunctionName) ?? [];
     // A new image or configuration retires the old environments, as a function update does.
@@ -180,10 +150,15 @@ export class LambdaInvoker {
   private async startEnvironment(fn: FunctionConfiguration, imageUri: string, key: string): Promise<Environment> {
     const runtime = await startRuntimeApi({ functionName: fn.FunctionName, timeoutMs: fn.Timeout * 1000 });
     const image = fn.ImageConfigResponse?.ImageConfig;
+    const command =
+      this.options.launcher.mode === 'podman'
+        ? [...(image?.EntryPoint ?? []), ...(image?.Command ?? [])]
+        : // The bundles, with a runtime client of the sandbox's own in place of the image's aws-lambda-ric.
+          ['node', RUNTIME_CLIENT, ...(image?.Command ?? ['dist/lambda.handler'])];
     const container = this.options.launcher.start({
       name: `switchyard-lambda-${fn.FunctionName}-${Date.now().toString(36)}`,
       image: imageUri,
-      command: [...(image?.EntryPoint ?? []), ...(image?.Command ?? [])],
+      command,
       environment: { ...this.environmentVariables(fn), AWS_LAMBDA_RUNTIME_API: runtime.address },
       user: LAMBDA_USER,
     });

@@ -24,6 +24,7 @@ import { processLauncher } from '../compute/task-launcher';
 import { startLocalAws, type LocalAws } from '../local-aws/fidelity-layer';
 import { findMoto, MOTO_INSTALL_HINT, startMoto, type MotoServer } from '../local-aws/moto-server';
 import { API_ROOT, localAwsEnvironment, SANDBOX_CREDENTIALS } from '../sandbox-state';
+import { servedBy } from '../../test/support/served-by';
 import { DataPlane, loadBalancerArnOf } from './data-plane';
 import type { RuleDelay } from './rule-delay';
 
@@ -55,7 +56,6 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'switchyard-data-plane-'));
   invoker = new LambdaInvoker({
     launcher: processLauncher(API_ROOT),
-    apiRoot: API_ROOT,
     awsEnvironment: localAwsEnvironment(endpoint),
     region: 'us-east-1',
   });
@@ -95,18 +95,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, deadl
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-/** Who answers `n` requests in a row. */
-async function answeredBy(url: string, n: number): Promise<Record<string, number>> {
-  const by: Record<string, number> = {};
-  for (let i = 0; i < n; i += 1) {
-    const response = await fetch(url);
-    const body = (await response.json().catch(() => ({}))) as { compute?: string };
-    const key = response.ok ? (body.compute ?? 'other') : String(response.status);
-    by[key] = (by[key] ?? 0) + 1;
-  }
-  return by;
 }
 
 describe('an ALB the stack would make', () => {
@@ -226,7 +214,7 @@ describe('an ALB the stack would make', () => {
 
   test("at Lambda 100%, every request is the function's answer, through Invoke", async () => {
     const by = await until('the listener to serve', async () => {
-      const answers = await answeredBy(url, 10);
+      const answers = await servedBy(url, 10);
       return answers.lambda === 10 ? answers : undefined;
     });
     expect(by).toEqual({ lambda: 10 });
@@ -236,7 +224,7 @@ describe('an ALB the stack would make', () => {
     await elb().send(new RegisterTargetsCommand({ TargetGroupArn: ipGroup, Targets: [{ Id: '127.0.0.1', Port: taskPort }] }));
     await setLambdaWeight(0);
     const by = await until('the rule and the target', async () => {
-      const answers = await answeredBy(url, 10);
+      const answers = await servedBy(url, 10);
       return answers.fargate === 10 ? answers : undefined;
     });
     expect(by).toEqual({ fargate: 10 });
@@ -251,7 +239,7 @@ describe('an ALB the stack would make', () => {
       expect(dataPlane.appliedShares()['switchyard-test']).toEqual({ lambda: 0, ip: 100 });
       await until('the change to arrive', async () => (dataPlane.appliedShares()['switchyard-test']?.lambda === 100 ? true : undefined));
       expect(Date.now() - changed).toBeGreaterThanOrEqual(8000);
-      expect(await answeredBy(url, 5)).toEqual({ lambda: 5 });
+      expect(await servedBy(url, 5)).toEqual({ lambda: 5 });
     } finally {
       ruleDelay = { minSeconds: 0, maxSeconds: 0 };
     }
@@ -259,14 +247,14 @@ describe('an ALB the stack would make', () => {
 
   test('a deregistered target takes no new request, and one in flight still finishes', async () => {
     await setLambdaWeight(0);
-    await until('Fargate to serve', async () => ((await answeredBy(url, 3)).fargate === 3 ? true : undefined));
+    await until('Fargate to serve', async () => ((await servedBy(url, 3)).fargate === 3 ? true : undefined));
     const inFlight = fetch(`${url}slow`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await elb().send(new DeregisterTargetsCommand({ TargetGroupArn: ipGroup, Targets: [{ Id: '127.0.0.1', Port: taskPort }] }));
     const slow = await inFlight;
     expect(slow.status).toBe(200);
     // No target left in the group: the ALB answers 503.
-    expect(await answeredBy(url, 3)).toEqual({ 503: 3 });
+    expect(await servedBy(url, 3)).toEqual({ 503: 3 });
   }, 60_000);
 });
 

@@ -4,6 +4,8 @@ import { EcsAgent } from '../../compute/ecs-agent';
 import { LambdaInvoker } from '../../compute/lambda-invoke';
 import { processLauncher } from '../../compute/task-launcher';
 import { REPOSITORY_ROOT } from '../../sandbox-state';
+import { DataPlane } from '../../data-plane/data-plane';
+import { DEFAULT_RULE_DELAY } from '../../data-plane/rule-delay';
 import { ecrRegistryImages } from './ecr-registry-images';
 import { fidelityPatches } from '.';
 
@@ -16,10 +18,17 @@ test('the README and docs/sandbox.md name every patch of the fidelity layer, and
     freePort: () => Promise.resolve(0),
     targetGroupHealthCheck: () => Promise.reject(new Error('unused')),
   });
-  const invoker = new LambdaInvoker({ launcher, apiRoot: REPOSITORY_ROOT, awsEnvironment: {}, region: 'us-east-1' });
+  const invoker = new LambdaInvoker({ launcher, awsEnvironment: {}, region: 'us-east-1' });
   const installed = [
     ...fidelityPatches({ taskSets: agent.taskSetRunner, compute: [agent.patch, invoker.patch] }),
     ecrRegistryImages('127.0.0.1:1'),
+    new DataPlane({
+      stateDir: REPOSITORY_ROOT,
+      controlPlaneUrl: 'http://127.0.0.1:1',
+      endpoint: 'http://127.0.0.1:1',
+      freePort: () => Promise.resolve(0),
+      ruleDelay: () => DEFAULT_RULE_DELAY,
+    }).patch,
   ]
     .map((patch) => patch.name)
     .sort();
