@@ -20,6 +20,16 @@ interface ContainerDefinition {
   portMappings?: { containerPort: number }[];
   stopTimeout?: number;
   linuxParameters?: { initProcessEnabled?: boolean };
+  ulimits?: { name: string; softLimit: number; hardLimit: number }[];
+}
+
+/**
+ * The container's nofile limit: its own ulimit, else Fargate's, which "overrides" the operating
+ * system's: soft 1,024, hard 65,535. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+ */
+function openFilesOf(container: ContainerDefinition): { soft: number; hard: number } {
+  const own = container.ulimits?.find((u) => u.name === 'nofile');
+  return own ? { soft: own.softLimit, hard: own.hardLimit } : { soft: 1024, hard: 65_535 };
 }
 
 interface TaskDefinition {
@@ -189,6 +199,7 @@ export class EcsAgent {
       environment: { ...environment, ...this.options.awsEnvironment },
       user: container.user ?? '1000:1000',
       init: container.linuxParameters?.initProcessEnabled ?? false,
+      limits: { nofile: openFilesOf(container) },
     });
     this.containers.add(running);
     const tag = `[task ${task.taskArn.split('/').pop()!.slice(0, 8)}] `;

@@ -29,6 +29,8 @@ export interface LambdaInvokeOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Lambda's execution environment: 1,024 file descriptors, 1,024 processes and threads. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+const LAMBDA_LIMITS = { nofile: { soft: 1024, hard: 1024 }, nproc: { soft: 1024, hard: 1024 } };
 /** Runs the handler against the Runtime API where no image runs (process mode). */
 const RUNTIME_CLIENT = join(__dirname, 'runtime-client.cjs');
 /** Lambda runs an image as a user of its own, not the image's USER (uid 993 is what it has been seen to use). */
@@ -161,6 +163,7 @@ export class LambdaInvoker {
       command,
       environment: { ...this.environmentVariables(fn), AWS_LAMBDA_RUNTIME_API: runtime.address },
       user: LAMBDA_USER,
+      limits: LAMBDA_LIMITS,
     });
     container.child.stderr?.on('data', (chunk: Buffer) => this.options.log?.(`[lambda ${fn.FunctionName}] ${chunk.toString().trimEnd()}`));
     const environment: Environment = { key, runtime, container, busy: false };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 /*
@@ -6,6 +6,11 @@ import { join } from 'node:path';
  * sandbox's registry), as Fargate or Lambda runs it: another user, a read-only root, /tmp writable.
  * Without it, the same bundles as processes on the host, from apps/api (the image's /app).
  */
+
+export interface Limit {
+  readonly soft: number;
+  readonly hard: number;
+}
 
 /** One container to start: the image's command and its environment. */
 export interface ContainerSpec {
@@ -19,6 +24,8 @@ export interface ContainerSpec {
   readonly user: string;
   /** An init process as PID 1 that forwards signals (ECS initProcessEnabled). @default false */
   readonly init?: boolean;
+  /** Open files (nofile) and processes (nproc) allowed, as the compute sets them; the host's own where it sets none. */
+  readonly limits: { readonly nofile?: Limit; readonly nproc?: Limit };
 }
 
 export interface RunningContainer {
@@ -80,6 +87,22 @@ export function processLauncher(apiRoot: string): TaskLauncher {
   };
 }
 
+const hostLimits = new Map<string, Limit>();
+/** A limit this process runs under: no container may be given more. */
+function hostLimit(name: 'nofile' | 'nproc'): Limit {
+  let limit = hostLimits.get(name);
+  if (!limit) {
+    const flag = name === 'nofile' ? 'n' : 'u';
+    const [soft, hard] = spawnSync('sh', ['-c', `ulimit -S${flag}; ulimit -H${flag}`], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .map((said) => (said === 'unlimited' ? 1_048_576 : Number(said) || 1024));
+    limit = { soft: Math.min(soft!, hard!), hard: hard! };
+    hostLimits.set(name, limit);
+  }
+  return limit;
+}
+
 /** The image under podman, on the host's network (a sandbox has no VPC). */
 export function podmanLauncher(podmanEnv: NodeJS.ProcessEnv, label: string): TaskLauncher {
   const podman = (args: string[]) => spawn('podman', args, { env: podmanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -89,6 +112,13 @@ export function podmanLauncher(podmanEnv: NodeJS.ProcessEnv, label: string): Tas
       const [entrypoint, ...command] = spec.command;
       const args = ['run', '--rm', '--name', spec.name, '--label', label, '--network', 'host', ...(spec.init ? ['--init'] : [])];
       args.push('--user', spec.user, '--read-only', '--tmpfs', '/tmp:rw,mode=1777', '--tls-verify=false', '--pull', 'missing');
+      // The compute's own limits, explicitly: podman's defaults would raise them past what this
+      // process may grant (without CAP_SYS_RESOURCE, as in CI), and the container would not start.
+      for (const name of ['nofile', 'nproc'] as const) {
+        const host = hostLimit(name);
+        const hard = Math.min(spec.limits[name]?.hard ?? host.hard, host.hard);
+        args.push('--ulimit', `${name}=${Math.min(spec.limits[name]?.soft ?? host.soft, hard)}:${hard}`);
+      }
       for (const [name, value] of Object.entries(spec.environment)) args.push('--env', `${name}=${value}`);
       args.push('--entrypoint', JSON.stringify([entrypoint]), spec.image, ...command);
       const child = podman(args);
