@@ -1,4 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /*
@@ -87,20 +88,17 @@ export function processLauncher(apiRoot: string): TaskLauncher {
   };
 }
 
-const hostLimits = new Map<string, Limit>();
-/** A limit this process runs under: no container may be given more. */
+const LIMIT_LINES = { nofile: 'Max open files', nproc: 'Max processes' } as const;
+
+/** A limit this process runs under (Linux's /proc/self/limits, where podman runs): no container may be given more. */
 function hostLimit(name: 'nofile' | 'nproc'): Limit {
-  let limit = hostLimits.get(name);
-  if (!limit) {
-    const flag = name === 'nofile' ? 'n' : 'u';
-    const [soft, hard] = spawnSync('sh', ['-c', `ulimit -S${flag}; ulimit -H${flag}`], { encoding: 'utf8' })
-      .stdout.trim()
-      .split('\n')
-      .map((said) => (said === 'unlimited' ? 1_048_576 : Number(said) || 1024));
-    limit = { soft: Math.min(soft!, hard!), hard: hard! };
-    hostLimits.set(name, limit);
-  }
-  return limit;
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(LIMIT_LINES[name]));
+  const [soft, hard] = (line?.slice(LIMIT_LINES[name].length).trim().split(/\s+/) ?? []).map((value) =>
+    value === 'unlimited' ? 1_048_576 : Number(value) || 1024,
+  );
+  return { soft: Math.min(soft ?? 1024, hard ?? 1024), hard: hard ?? 1024 };
 }
 
 /** The image under podman, on the host's network (a sandbox has no VPC). */
