@@ -113,12 +113,7 @@ export class DataPlane {
     },
   };
 
-  /** The URL each load balancer is served at, by name: what `sandbox status` shows. */
-  urls(): Record<string, string> {
-    return Object.fromEntries([...this.balancers.values()].map((b) => [b.name, `http://127.0.0.1:${b.port}`]));
-  }
-
-  /** The share each kind of target receives now, per load balancer: what the drill reads. */
+  /** The share each kind of target receives now, per load balancer, as the proxy applies it. */
   appliedShares(): Record<string, { lambda: number; ip: number } | undefined> {
     return Object.fromEntries([...this.balancers.values()].map((b) => [b.name, b.applied.routing && shares(b.applied.routing)]));
   }
