@@ -27,6 +27,13 @@ interface ContainerDefinition {
  * The container's nofile limit: its own ulimit, else Fargate's, which "overrides" the operating
  * system's: soft 1,024, hard 65,535. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
  */
+/**
+ * Fargate documents no process limit, but podman needs one given (its default needs CAP_SYS_RESOURCE),
+ * and a container runtime without that capability refused tens of thousands here; the server runs a
+ * few dozen threads.
+ */
+const TASK_PROCESSES = { soft: 4096, hard: 4096 };
+
 function openFilesOf(container: ContainerDefinition): { soft: number; hard: number } {
   const own = container.ulimits?.find((u) => u.name === 'nofile');
   return own ? { soft: own.softLimit, hard: own.hardLimit } : { soft: 1024, hard: 65_535 };
@@ -199,7 +206,7 @@ export class EcsAgent {
       environment: { ...environment, ...this.options.awsEnvironment },
       user: container.user ?? '1000:1000',
       init: container.linuxParameters?.initProcessEnabled ?? false,
-      limits: { nofile: openFilesOf(container) },
+      limits: { nofile: openFilesOf(container), nproc: TASK_PROCESSES },
     });
     this.containers.add(running);
     const tag = `[task ${task.taskArn.split('/').pop()!.slice(0, 8)}] `;
