@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { badInputDrill } from './drill/bad-input';
+import { FLIP_DRILL_DEFAULTS, flipDrill } from './drill/flip';
 import { fuzzDrill } from './drill/fuzz';
 import { jobsDrill } from './drill/jobs';
 import { loadDrill } from './drill/load';
@@ -8,10 +9,13 @@ import { cliArgs } from './paths';
 import { shutdownDrill } from './drill/shutdown';
 
 /*
- * pnpm drill [--only load,shutdown,fuzz,bad-input,jobs] [--fuzz-events 10000] [--load-seconds 30] [--jobs 200] [--seed N]
- * Loopback only; every drill is bounded and stops by itself. Exits 1 when any drill fails.
+ * pnpm drill [--only load,shutdown,fuzz,bad-input,jobs,flip] [--fuzz-events 10000] [--load-seconds 30] [--jobs 200] [--seed N]
+ *            [--rule-delays 0,20] [--rate 20] [--skip-unsafe] [--bundles]
+ * Loopback only; every drill is bounded and stops by itself. Exits 1 when any drill fails. The flip
+ * drill deploys a sandbox and takes about half an hour, so it runs only when named.
  */
-const DRILLS = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs'] as const;
+const DRILLS = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs', 'flip'] as const;
+const BY_DEFAULT: readonly Drill[] = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs'];
 type Drill = (typeof DRILLS)[number];
 
 async function main(): Promise<number> {
@@ -23,9 +27,13 @@ async function main(): Promise<number> {
       'load-seconds': { type: 'string', default: '30' },
       jobs: { type: 'string', default: '200' },
       seed: { type: 'string' },
+      'rule-delays': { type: 'string', default: FLIP_DRILL_DEFAULTS.ruleDelays.join(',') },
+      rate: { type: 'string', default: String(FLIP_DRILL_DEFAULTS.rate) },
+      'skip-unsafe': { type: 'boolean', default: false },
+      bundles: { type: 'boolean', default: false },
     },
   });
-  const only = (values.only?.split(',') ?? [...DRILLS]) as Drill[];
+  const only = (values.only?.split(',') ?? [...BY_DEFAULT]) as Drill[];
   const unknown = only.filter((drill) => !DRILLS.includes(drill));
   if (unknown.length) throw new Error(`unknown drill ${unknown.join(', ')}; choose from ${DRILLS.join(', ')}`);
   const positive = (flag: string, value: string) => {
@@ -37,6 +45,13 @@ async function main(): Promise<number> {
   const loadSeconds = positive('load-seconds', values['load-seconds']);
   const jobCount = positive('jobs', values.jobs);
   const seed = values.seed === undefined ? undefined : positive('seed', values.seed);
+  const rate = positive('rate', values.rate);
+  const ruleDelays = values['rule-delays'].split(',').map((text) => {
+    const seconds = Number(text);
+    if (text.trim() === '' || !Number.isInteger(seconds) || seconds < 0 || seconds > 600)
+      throw new Error(`--rule-delays takes whole seconds from 0 to 600, comma-separated, not '${values['rule-delays']}'`);
+    return seconds;
+  });
 
   const drills: Record<Drill, () => Promise<DrillResult>> = {
     load: () => loadDrill(loadSeconds),
@@ -44,6 +59,7 @@ async function main(): Promise<number> {
     fuzz: () => fuzzDrill(fuzzEvents, seed),
     'bad-input': () => badInputDrill(50),
     jobs: () => jobsDrill(jobCount),
+    flip: () => flipDrill({ ruleDelays, rate, unsafe: !values['skip-unsafe'], bundles: values.bundles }),
   };
   let failed = 0;
   for (const name of only) {

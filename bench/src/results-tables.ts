@@ -194,16 +194,22 @@ export function renderBlock(results: BenchResults): string {
   return `${START_LINE}\n\n${renderResultsTables(results)}\n\n${END}`;
 }
 
-/** Where the block sits in a page: from the start marker's line to the end marker's line, inclusive. */
-export function findBlock(page: string, file: string): { start: number; end: number } {
-  const starts = [...page.matchAll(/^<!-- bench-tables:start\b.*$/gm)];
-  const ends = [...page.matchAll(/^<!-- bench-tables:end -->$/gm)];
+/**
+ * Where a generated block sits in a page: from its start marker's line (`<!-- <name>:start ... -->`)
+ * to its end marker's line (`<!-- <name>:end -->`), inclusive.
+ */
+export function findBlock(page: string, file: string, name = 'bench-tables'): { start: number; end: number } {
+  const [startMark, endMark] = [`<!-- ${name}:start`, `<!-- ${name}:end -->`];
+  const starts = [...page.matchAll(new RegExp(`^${startMark}\\b.*$`, 'gm'))];
+  const ends = [...page.matchAll(new RegExp(`^${endMark}$`, 'gm'))];
   if (starts.length !== 1 || ends.length !== 1)
-    throw new Error(`${file}: expected one "${START} ... -->" line and one "${END}" line, found ${starts.length} and ${ends.length}`);
+    throw new Error(
+      `${file}: expected one "${startMark} ... -->" line and one "${endMark}" line, found ${starts.length} and ${ends.length}`,
+    );
   const start = (starts[0] as RegExpMatchArray).index as number;
   const endMatch = ends[0] as RegExpMatchArray;
   const end = (endMatch.index as number) + endMatch[0].length;
-  if (end < start) throw new Error(`${file}: "${END}" comes before "${START} ... -->"`);
+  if (end < start) throw new Error(`${file}: "${endMark}" comes before "${startMark} ... -->"`);
   return { start, end };
 }
 

@@ -4,14 +4,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { inChromium } from '../test/support/chromium';
 import type { CostReport } from './report';
 
 const CLI = join(__dirname, 'cli.ts');
 /** Kept after the run, git-ignored: the chart as Chromium drew it. */
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
-/** Debian's Chromium; cost/scripts/ensure-chromium.sh installs it before the tests. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Run {
   code: number | null;
@@ -132,20 +130,7 @@ describe('pnpm cost', () => {
     // docs/cost.md shows this chart; it must be the one the committed figures draw.
     expect(readFileSync(join(__dirname, '..', '..', 'docs', 'when-to-flip.svg'), 'utf8')).toBe(svg);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    try {
-      const page = await browser.newPage();
-      await page.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
+    await inChromium(svg, async (page) => {
       const drawn = await page.evaluate(() => {
         const root = document.querySelector('svg')!;
         const box = root.getBoundingClientRect();
@@ -166,8 +151,6 @@ describe('pnpm cost', () => {
       expect(existsSync(png)).toBe(true);
       // A blank render is a few hundred bytes of one colour.
       expect(readFileSync(png).length).toBeGreaterThan(10_000);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
