@@ -53,7 +53,8 @@ describe('`pnpm start` through turbo', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('**Why 512 KiB'));
     const rows = [...table.matchAll(/^\| `([A-Z_]+)`/gm)].map((m) => m[1]!);
-    const ports = /Override the ports with ((?:`[A-Z_]+`(?:,| and| or)? ?)+)/.exec(readme)?.[1] ?? '';
+    // Prose is wrapped anywhere: any run of whitespace stands for a space.
+    const ports = /Override\s+the\s+ports\s+with\s+((?:`[A-Z_]+`(?:,|\s+and|\s+or)?\s*)+)/.exec(readme)?.[1] ?? '';
     return [...new Set([...rows, ...[...ports.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!)])].sort();
   }
 
