@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { portOpen } from '@switchyard/api/local-table';
 import { runtimeCommand } from './runtime-api';
 
 /*
@@ -53,17 +53,6 @@ function processes(showProc: string): { master?: number; worker?: number; failed
   };
 }
 
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 export async function startHaproxy(options: HaproxyProcessOptions): Promise<HaproxyProcess> {
   const { runtimeSocket, masterSocket, port, log } = options;
   const haproxy = [options.program ?? 'haproxy', '-W', '-db', '-S', masterSocket, '-f', options.configFile];
@@ -93,7 +82,7 @@ export async function startHaproxy(options: HaproxyProcessOptions): Promise<Hapr
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (exit) throw exit;
-    if ((await servingWorker()) && (await portAccepts(port))) break;
+    if ((await servingWorker()) && (await portOpen(port))) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`haproxy did not serve 127.0.0.1:${port} within ${READY_TIMEOUT_MS / 1000} s: ${output.trim() || 'no output'}`);
