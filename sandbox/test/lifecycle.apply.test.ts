@@ -1,5 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -199,6 +199,16 @@ async function lifecycle(environment: string): Promise<void> {
       await sandbox.destroy(environment);
     }
     expect(await inventory(aws, prefix)).toEqual([]);
+  } catch (err) {
+    // down removes the sandbox's folder, logs and all: what the local AWS and its load balancer
+    // said goes with the failure.
+    const log = join(sandbox.dir, 'local-aws.log');
+    if (existsSync(log)) {
+      const lines = readFileSync(log, 'utf8').split('\n');
+      const balancer = lines.filter((line) => line.includes('[load balancer]')).slice(-40);
+      console.log(`${prefix}: the load balancer said\n${balancer.join('\n')}\nthe end of local-aws.log\n${lines.slice(-40).join('\n')}`);
+    }
+    throw err;
   } finally {
     const daemon = sandbox.running();
     await sandbox.down();

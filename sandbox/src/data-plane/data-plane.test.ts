@@ -9,6 +9,8 @@ import {
   CreateLoadBalancerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
+  DeleteListenerCommand,
+  DeleteLoadBalancerCommand,
   DeregisterTargetsCommand,
   DescribeLoadBalancersCommand,
   ElasticLoadBalancingV2Client,
@@ -87,6 +89,15 @@ afterAll(async () => {
   await exited;
 });
 
+/** Listens on the port and lets it go again: rejects with EADDRINUSE while something holds it. */
+function listenOn(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
@@ -103,11 +114,13 @@ describe('an ALB the stack would make', () => {
   let ruleArn: string;
   let lambdaGroup: string;
   let ipGroup: string;
+  let functionArn: string;
+  let subnets: string[];
 
   beforeAll(async () => {
     const ec2 = new EC2Client(config(layer.endpoint));
     const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-    const subnets = await Promise.all(
+    subnets = await Promise.all(
       ['10.0.1.0/24', '10.0.2.0/24'].map(
         async (CidrBlock, i) =>
           (await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock, AvailabilityZone: `us-east-1${'ab'[i]}` }))).Subnet!
@@ -126,6 +139,7 @@ describe('an ALB the stack would make', () => {
         Timeout: 30,
       }),
     );
+    functionArn = fn.FunctionArn!;
     const client = elb();
     const balancer = (await client.send(new CreateLoadBalancerCommand({ Name: 'switchyard-test', Subnets: subnets, Type: 'application' })))
       .LoadBalancers![0]!;
@@ -205,6 +219,37 @@ describe('an ALB the stack would make', () => {
         ],
       }),
     );
+
+  test('its port is held from its creation on, and served only while it has a listener', async () => {
+    const client = elb();
+    const balancer = (await client.send(new CreateLoadBalancerCommand({ Name: 'switchyard-held', Subnets: subnets, Type: 'application' })))
+      .LoadBalancers![0]!;
+    const port = Number(balancer.DNSName!.split(':')[1]);
+    // Nothing else on the machine can take the port the DNS name names...
+    await expect(listenOn(port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    // ...and without a listener, no request is answered.
+    const held = `http://${balancer.DNSName}/`;
+    await expect(fetch(held)).rejects.toThrow();
+    const group = (await client.send(new CreateTargetGroupCommand({ Name: 'switchyard-held-lambda', TargetType: 'lambda' }))).TargetGroups![0]!
+      .TargetGroupArn!;
+    await client.send(new RegisterTargetsCommand({ TargetGroupArn: group, Targets: [{ Id: functionArn }] }));
+    const listener = (
+      await client.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: balancer.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: group }],
+        }),
+      )
+    ).Listeners![0]!;
+    await until('the listener to serve', async () => ((await servedBy(held, 3)).lambda === 3 ? true : undefined));
+    await client.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn }));
+    await until('the listener to be gone', () => fetch(held).then(() => undefined, () => true));
+    await client.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: balancer.LoadBalancerArn }));
+    // A deleted load balancer lets its port go.
+    await until('the port to be released', () => listenOn(port).then(() => true));
+  }, 90_000);
 
   test("its DNS name is the loopback address its proxy serves; moto's is not", async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

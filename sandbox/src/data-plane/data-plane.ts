@@ -64,6 +64,9 @@ interface RegisteredTarget {
   readonly port: number;
 }
 
+/** Reads of the routing after a change, before the change is given up (and logged). */
+const READ_ATTEMPTS = 4;
+
 const targetKey = (t: RegisteredTarget) => `${t.id}:${t.port}`;
 const element = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
@@ -134,7 +137,7 @@ export class DataPlane {
         const dnsName = element(xml, 'DNSName');
         if (!arn || !dnsName || this.balancers.has(arn)) return;
         const port = await this.options.freePort();
-        this.balancers.set(arn, {
+        const balancer: Balancer = {
           arn,
           name: form.get('Name') ?? arn.split('/')[2]!,
           motoDnsName: dnsName,
@@ -142,8 +145,11 @@ export class DataPlane {
           applied: { change: 0 },
           pool: new Set(),
           timers: new Set(),
-        });
-        this.log(`${form.get('Name')} will answer at 127.0.0.1:${port}`);
+        };
+        this.balancers.set(arn, balancer);
+        // The proxy holds the port from now on (closing connections until there is a listener): a
+        // port merely noted here could be taken by anything else on the machine before the listener.
+        await this.started(balancer).catch((err: Error) => this.log(`${balancer.name}: ${err.message}; the next change retries`));
         return;
       }
       case 'DeleteLoadBalancer': {
@@ -178,7 +184,7 @@ export class DataPlane {
     const change = ++this.changes;
     let routing: Routing | undefined;
     try {
-      routing = await readRouting(this.elb, balancer.arn);
+      routing = await this.readRoutingPatiently(balancer.arn);
     } catch (err) {
       this.log(`${balancer.name}: cannot read its routing after ${action}: ${(err as Error).message}`);
       return;
@@ -196,19 +202,37 @@ export class DataPlane {
     balancer.timers.add(timer);
   }
 
+  /** A busy control plane may fail a read; a change it misses would leave the proxy stale for good. */
+  private async readRoutingPatiently(arn: string): Promise<Routing | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await readRouting(this.elb, arn);
+      } catch (err) {
+        if (attempt >= READ_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 500));
+      }
+    }
+  }
+
   private async apply(balancer: Balancer, change: number, routing: Routing | undefined): Promise<void> {
     // Changes drawn different delays may arrive out of order; an older one never undoes a newer.
     if (change < balancer.applied.change || !this.balancers.has(balancer.arn)) return;
     balancer.applied = { change, ...(routing ? { routing } : {}) };
-    if (!routing) return;
     await this.started(balancer);
+    if (!routing) {
+      await balancer.proxy!.setListening(false);
+      this.log(`${balancer.name}: no listener, connections closed`);
+      return;
+    }
     const split = shares(routing);
     const lambda = Math.round(split.lambda);
     await balancer.proxy!.setWeights(lambda, 100 - lambda);
+    await balancer.proxy!.setListening(true);
     this.log(`${balancer.name}: now lambda ${split.lambda}%, fargate ${split.ip}%`);
     await this.fillPool(balancer);
   }
 
+  /** Starts the balancer's proxy once; a start that failed is tried again by the next caller. */
   private started(balancer: Balancer): Promise<void> {
     balancer.starting ??= (async () => {
       balancer.lambda = await startLambdaTarget({
@@ -218,14 +242,24 @@ export class DataPlane {
           return { functionArn: group && this.functions.get(group.targetGroupArn), multiValueHeaders: group?.multiValueHeaders ?? false };
         },
       });
-      balancer.proxy = await startLoadBalancer({
-        stateDir: join(this.options.stateDir, 'load-balancers', balancer.name),
-        port: balancer.port,
-        lambdaTarget: balancer.lambda.address,
-        log: (line) => this.log(`${balancer.name}: ${line}`),
-      });
-      this.log(`${balancer.name} serves http://127.0.0.1:${balancer.port}`);
-    })();
+      try {
+        balancer.proxy = await startLoadBalancer({
+          stateDir: join(this.options.stateDir, 'load-balancers', balancer.name),
+          port: balancer.port,
+          lambdaTarget: balancer.lambda.address,
+          listening: false,
+          log: (line) => this.log(`${balancer.name}: ${line}`),
+        });
+      } catch (err) {
+        await balancer.lambda.close();
+        balancer.lambda = undefined;
+        throw err;
+      }
+      this.log(`${balancer.name} holds http://127.0.0.1:${balancer.port}; it serves once it has a listener`);
+    })().catch((err: Error) => {
+      balancer.starting = undefined;
+      throw err;
+    });
     return balancer.starting;
   }
 

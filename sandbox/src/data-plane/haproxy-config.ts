@@ -48,7 +48,12 @@ export interface ListenerConfig {
   readonly runtimeSocket: string;
   /** The ACL file holding the rule's Lambda share as a range of 0..99 (see `lambdaShareRange`). */
   readonly lambdaShareFile: string;
+  /** The ACL file that holds `LISTENING` while the load balancer has an HTTP listener, and nothing otherwise. */
+  readonly listenerFile: string;
 }
+
+/** What the listener file holds while there is a listener. */
+export const LISTENING = '1';
 
 // ELB matchers ("200", "200,202", "200-299") are the very syntax of HAProxy's `http-check expect status`.
 const MATCHER = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
@@ -118,6 +123,12 @@ defaults
 
 frontend listener
     bind 127.0.0.1:${config.port}
+    # The port is held from CreateLoadBalancer on, so that nothing else takes it; until the ALB has
+    # a listener (and after its listener is deleted) a connection is closed as soon as it is made,
+    # and a request on a connection kept alive from before is closed unanswered.
+    acl listening int(${LISTENING}) -m int -f ${config.listenerFile}
+    tcp-request connection reject unless listening
+    http-request reject unless listening
     # The ALB appends the client to X-Forwarded-For and says how it was reached.
     option forwardfor
     http-request set-header X-Forwarded-Proto http

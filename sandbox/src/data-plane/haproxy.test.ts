@@ -348,6 +348,6 @@ describe('stop', () => {
       });
     expect(running).toEqual([]);
     expect(readdirSync(tmpdir()).filter((entry) => !before.includes(entry))).toEqual([]);
-    expect(readdirSync(stateDir).sort()).toEqual(['haproxy.cfg', 'lambda-share.acl']);
+    expect(readdirSync(stateDir).sort()).toEqual(['haproxy.cfg', 'lambda-share.acl', 'listener.acl']);
   });
 });

@@ -7,6 +7,7 @@ import {
   failOpenName,
   IP_TARGET_GROUP,
   lambdaShareRange,
+  LISTENING,
   renderConfig,
   sameGroupCheck,
   serverName,
@@ -71,6 +72,8 @@ export interface LoadBalancerOptions {
   readonly log?: (line: string) => void;
   /** The rule's weights at start. @default all to Lambda */
   readonly weights?: RuleWeights;
+  /** Whether the load balancer has a listener at start: without one, connections are closed at once. @default true */
+  readonly listening?: boolean;
   /** The ALB's connection idle timeout. @default 60 (ELB's default) */
   readonly idleTimeoutSeconds?: number;
   /** @default 'haproxy' */
@@ -81,6 +84,8 @@ export interface LoadBalancer {
   readonly url: string;
   setWeights(lambda: number, fargate: number): Promise<void>;
   weights(): Promise<RuleWeights>;
+  /** CreateListener (true) or DeleteListener (false): whether connections are served or closed at once. */
+  setListening(listening: boolean): Promise<void>;
   /**
    * RegisterTargets: the target is `initial` until it passes one check. Every target of the IP target
    * group shares its path, matcher and timeout; a different one is refused while targets are registered.
@@ -175,19 +180,25 @@ class HaproxyLoadBalancer implements LoadBalancer {
     return target;
   }
 
-  async setWeights(lambda: number, fargate: number): Promise<void> {
-    validateWeights({ lambda, fargate });
-    const file = this.config.lambdaShareFile;
-    const range = lambdaShareRange(lambda);
-    await this.serialized(async () => {
-      // The file is what a reload reads; the runtime copy is swapped atomically, so no request sees
-      // the rule half changed.
-      writeFileSync(file, `${range ?? ''}\n`);
+  /** Replaces an ACL file's contents, in the file (what a reload reads) and atomically in the runtime. */
+  private replaceAcl(file: string, value: string | undefined): Promise<void> {
+    return this.serialized(async () => {
+      writeFileSync(file, `${value ?? ''}\n`);
       const prepared = /New version created: (\d+)/.exec(await this.command(`prepare acl ${file}`));
       if (!prepared) throw new Error('haproxy: prepare acl gave no version');
-      if (range) await this.expect(`add acl @${prepared[1]} ${file} ${range}`, '');
+      if (value) await this.expect(`add acl @${prepared[1]} ${file} ${value}`, '');
       await this.expect(`commit acl @${prepared[1]} ${file}`, '');
     });
+  }
+
+  async setWeights(lambda: number, fargate: number): Promise<void> {
+    validateWeights({ lambda, fargate });
+    // One swap: no request sees the rule half changed.
+    await this.replaceAcl(this.config.lambdaShareFile, lambdaShareRange(lambda));
+  }
+
+  async setListening(listening: boolean): Promise<void> {
+    await this.replaceAcl(this.config.listenerFile, listening ? LISTENING : undefined);
   }
 
   async weights(): Promise<RuleWeights> {
@@ -376,8 +387,10 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 60,
     runtimeSocket: abstractSocket('runtime'),
     lambdaShareFile: join(stateDir, 'lambda-share.acl'),
+    listenerFile: join(stateDir, 'listener.acl'),
   };
   writeFileSync(config.lambdaShareFile, `${lambdaShareRange(weights.lambda) ?? ''}\n`);
+  writeFileSync(config.listenerFile, `${options.listening === false ? '' : LISTENING}\n`);
   const configFile = join(stateDir, 'haproxy.cfg');
   writeFileSync(configFile, renderConfig(config));
   const haproxy = await startHaproxy({
