@@ -25,6 +25,33 @@ export interface ExistingVpc {
   readonly natGateway: boolean;
 }
 
+/**
+ * What a compute must show, over one-minute periods of the ALB's target-group metrics, for a flip to go
+ * on; the stack's alarms fire on the same limits. See the README's "A flip with a safety net".
+ */
+export interface SafetyNet {
+  /** Errors over requests above which a compute fails: target 5XX, plus Lambda's errors for the function. */
+  readonly maxErrorRate: number;
+  /** p99 TargetResponseTime above which a compute fails, in milliseconds. */
+  readonly maxP99Ms: number;
+  /** Requests a compute must serve in a window before it is judged; with fewer the verdict is inconclusive. */
+  readonly minRequests: number;
+  /** The new compute fails when its error rate is more than this above the old compute's, in the same window. */
+  readonly maxErrorRateIncrease: number;
+  /** ...or when its p99 is more than this many times the old compute's (and over `relativeP99FloorMs`). */
+  readonly maxP99Ratio: number;
+  /** Below this p99 (ms) the new compute is never failed for being slower than the old: both are fast. */
+  readonly relativeP99FloorMs: number;
+  /** Whole minutes of metrics each step is judged on, after the change is in effect. `pnpm flip --bake` overrides it. */
+  readonly bakeMinutes: number;
+  /** Too few requests to judge: stay at the step and exit (hold), or go back to the previous split (rollback). */
+  readonly onInconclusive: 'hold' | 'rollback';
+  /** One-minute periods in a row a limit must be breached before an alarm fires. */
+  readonly alarmPeriods: number;
+  /** An address the alarms' SNS topic emails (the subscription must be confirmed); without it the topic has no subscriber. */
+  readonly notifyEmail?: string;
+}
+
 export interface EnvironmentConfig {
   /** Names every resource (`switchyard-<name>-...`) and the stack. */
   readonly name: string;
@@ -65,6 +92,7 @@ export interface EnvironmentConfig {
   readonly keepImages: number;
   /** ALB deletion protection: on in production so a stray destroy cannot take the URL. */
   readonly deletionProtection: boolean;
+  readonly safetyNet: SafetyNet;
 }
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
@@ -81,6 +109,17 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 14,
     keepImages: 10,
     deletionProtection: false,
+    safetyNet: {
+      maxErrorRate: 0.05,
+      maxP99Ms: 2000,
+      minRequests: 50,
+      maxErrorRateIncrease: 0.02,
+      maxP99Ratio: 2,
+      relativeP99FloorMs: 250,
+      bakeMinutes: 2,
+      onInconclusive: 'hold',
+      alarmPeriods: 2,
+    },
   },
   prod: {
     name: 'prod',
@@ -97,6 +136,17 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 90,
     keepImages: 30,
     deletionProtection: true,
+    safetyNet: {
+      maxErrorRate: 0.01,
+      maxP99Ms: 1000,
+      minRequests: 200,
+      maxErrorRateIncrease: 0.005,
+      maxP99Ratio: 1.5,
+      relativeP99FloorMs: 250,
+      bakeMinutes: 5,
+      onInconclusive: 'rollback',
+      alarmPeriods: 3,
+    },
   },
 };
 
@@ -148,5 +198,14 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
     'logRetentionDays must be a CloudWatch retention value',
   );
   problem(env.keepImages >= 1, 'keepImages must be at least 1');
+  const net = env.safetyNet;
+  const rate = (r: number) => r >= 0 && r <= 1;
+  problem(rate(net.maxErrorRate) && rate(net.maxErrorRateIncrease), 'safetyNet error rates are fractions from 0 to 1');
+  problem(net.maxP99Ms > 0 && net.relativeP99FloorMs >= 0, 'safetyNet maxP99Ms must be positive and relativeP99FloorMs not negative');
+  problem(Number.isInteger(net.minRequests) && net.minRequests >= 1, 'safetyNet minRequests must be a whole number from 1');
+  problem(net.maxP99Ratio >= 1, 'safetyNet maxP99Ratio must be at least 1');
+  problem(Number.isInteger(net.bakeMinutes) && net.bakeMinutes >= 1, 'safetyNet bakeMinutes must be whole minutes, at least 1');
+  problem(Number.isInteger(net.alarmPeriods) && net.alarmPeriods >= 1, 'safetyNet alarmPeriods must be a whole number from 1');
+  problem(!net.notifyEmail || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(net.notifyEmail), 'safetyNet notifyEmail must be an email address');
   return problems;
 }
