@@ -62,6 +62,13 @@ describe('`pnpm flip` refuses what it cannot do, before touching anything', () =
     [['dev', 'fargate', '--ramp', '10,50'], /must end at 100|AWS credentials/],
     [['dev', '50', '--pause', 'soon'], /e\.g\. 5m/],
     [['dev', 'fargate'], /no AWS credentials found/],
+    [['dev', 'fargate', '--bake', '90s'], /--bake "90s" must be whole minutes/],
+    [['dev', 'fargate', '--analysis', 'maybe'], /--analysis "maybe" must be on or off/],
+    [['dev', 'fargate', '--pause', '5m'], /--pause is for --analysis off/],
+    [['dev', 'fargate', '--analysis', 'off', '--bake', '5m'], /--bake needs the safety net/],
+    [['dev', '--resume', '--abort'], /exclude each other/],
+    [['dev', 'fargate', '--resume'], /usage/],
+    [['dev', '--resume'], /no flip of switchyard-dev to resume/],
   ])('%j', (args, message) => {
     const result = flip(args);
     expect(result.stderr).toMatch(message);

@@ -78,7 +78,10 @@ describe('the verdict on a flip step', () => {
       fc.property(limitsArb, windowArb(), (limits, window) => {
         const before = judge(window, limits).kind;
         const mine = window.computes[window.candidate];
-        const better = { ...window, computes: { ...window.computes, [window.candidate]: { ...mine, errors: Math.floor(mine.errors / 2) } } };
+        const better = {
+          ...window,
+          computes: { ...window.computes, [window.candidate]: { ...mine, errors: Math.floor(mine.errors / 2) } },
+        };
         if (before === 'pass') expect(judge(better, limits).kind).toBe('pass');
       }),
     );
@@ -98,7 +101,11 @@ describe('the verdict on a flip step', () => {
   test('a handful of errors that already break the limit fail the step before the minimum is reached', () => {
     // 10 failures in 20 requests: even if the next 30 of dev's 50 succeeded, 20% would break 5%.
     const verdict = judge(
-      { candidate: 'fargate', computes: { fargate: { requests: 20, errors: 10, p99Ms: 30 }, lambda: healthy(400) }, loadBalancer: { requests: 420, elb5xx: 0 } },
+      {
+        candidate: 'fargate',
+        computes: { fargate: { requests: 20, errors: 10, p99Ms: 30 }, lambda: healthy(400) },
+        loadBalancer: { requests: 420, elb5xx: 0 },
+      },
       dev,
     );
     expect(verdict.kind).toBe('fail');
@@ -107,15 +114,25 @@ describe('the verdict on a flip step', () => {
 
   test('the new compute is judged against the old one in the same window', () => {
     const slower = judge(
-      { candidate: 'fargate', computes: { fargate: healthy(500, 900), lambda: healthy(500, 300) }, loadBalancer: { requests: 1000, elb5xx: 0 } },
+      {
+        candidate: 'fargate',
+        computes: { fargate: healthy(500, 900), lambda: healthy(500, 300) },
+        loadBalancer: { requests: 1000, elb5xx: 0 },
+      },
       dev,
     );
     // 900 ms is under dev's 2,000 ms limit, but three times Lambda's 300 ms (at most 2×).
     expect(slower.kind).toBe('fail');
-    expect(describeVerdict(slower)[1]).toMatch(/^ {2}FAIL fargate p99 against lambda's\s+900 ms vs 300 ms\s+\(at most 2× when over 250 ms\)$/);
+    expect(describeVerdict(slower)[1]).toMatch(
+      /^ {2}FAIL fargate p99 against lambda's\s+900 ms vs 300 ms\s+\(at most 2× when over 250 ms\)$/,
+    );
     // Both fast: a ratio between two small numbers says nothing.
     const bothFast = judge(
-      { candidate: 'fargate', computes: { fargate: healthy(500, 120), lambda: healthy(500, 20) }, loadBalancer: { requests: 1000, elb5xx: 0 } },
+      {
+        candidate: 'fargate',
+        computes: { fargate: healthy(500, 120), lambda: healthy(500, 20) },
+        loadBalancer: { requests: 1000, elb5xx: 0 },
+      },
       dev,
     );
     expect(bothFast.kind).toBe('pass');

@@ -84,7 +84,8 @@ export function judge(window: StepWindow, limits: Limits): Verdict {
     `at most ${percent(limits.maxErrorRate)}`,
     errorRate <= limits.maxErrorRate,
   );
-  if (enough && mine.p99Ms !== undefined) add(`${candidate} p99`, ms(mine.p99Ms), `at most ${ms(limits.maxP99Ms)}`, mine.p99Ms <= limits.maxP99Ms);
+  if (enough && mine.p99Ms !== undefined)
+    add(`${candidate} p99`, ms(mine.p99Ms), `at most ${ms(limits.maxP99Ms)}`, mine.p99Ms <= limits.maxP99Ms);
 
   const elbRate = rate(window.loadBalancer.elb5xx, Math.max(window.loadBalancer.requests, limits.minRequests));
   add(
@@ -121,7 +122,8 @@ export function judge(window: StepWindow, limits: Limits): Verdict {
 }
 
 /** What happens after a verdict: the next step, staying where the step left traffic, or back to the split before it. */
-export type Decision = { readonly action: 'continue' } | { readonly action: 'hold' } | { readonly action: 'rollback'; readonly lambdaWeight: number };
+export type Decision =
+  { readonly action: 'continue' } | { readonly action: 'hold' } | { readonly action: 'rollback'; readonly lambdaWeight: number };
 
 /**
  * The decision for a step that moved traffic from `previousLambdaWeight`: a failure always goes back to
@@ -135,7 +137,8 @@ export function decide(verdict: Verdict, previousLambdaWeight: number, onInconcl
 
 /** The split traffic had before step `index` of a flip that started at `start`: where a rollback of that step goes. */
 export function splitBefore(start: number, stepWeights: readonly number[], index: number): number {
-  if (!Number.isInteger(index) || index < 0 || index >= stepWeights.length) throw new Error(`no step ${index + 1} in a flip of ${stepWeights.length}`);
+  if (!Number.isInteger(index) || index < 0 || index >= stepWeights.length)
+    throw new Error(`no step ${index + 1} in a flip of ${stepWeights.length}`);
   return index === 0 ? start : stepWeights[index - 1]!;
 }
 
@@ -145,6 +148,8 @@ export function describeVerdict(verdict: Verdict): string[] {
   const width = Math.max(...verdict.findings.map((f) => f.check.length));
   return [
     `verdict: ${head}`,
-    ...verdict.findings.map((f) => `  ${f.ok ? 'ok  ' : f.otherwise === 'fail' ? 'FAIL' : 'LOW '} ${f.check.padEnd(width)}  ${f.value}  (${f.limit})`),
+    ...verdict.findings.map(
+      (f) => `  ${f.ok ? 'ok  ' : f.otherwise === 'fail' ? 'FAIL' : 'LOW '} ${f.check.padEnd(width)}  ${f.value}  (${f.limit})`,
+    ),
   ];
 }
