@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inChromium } from '@switchyard/cost/test-support/chromium';
 import { recordOf, type RunRecord } from './flip-timeline';
-import type { Sample } from './steady-load';
+import type { Sample } from '@switchyard/sandbox/steady-load';
 
 /*
  * The flip drill's picture, drawn by `pnpm drill:chart` (Vega in its own process: Vega is an ES

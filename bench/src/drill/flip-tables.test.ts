@@ -1,6 +1,6 @@
 import { flipClaim, renderFlipTables, withFlipClaim, withFlipTables } from './flip-tables';
 import { recordOf, type RunRecord } from './flip-timeline';
-import type { Sample } from './steady-load';
+import type { Sample } from '@switchyard/sandbox/steady-load';
 
 const answered = (sentMs: number, compute: string): Sample => ({ sentMs, latencyMs: 12, outcome: 'ok', status: 200, compute });
 const timedOut = (sentMs: number): Sample => ({ sentMs, latencyMs: 10_000, outcome: 'timeout' });

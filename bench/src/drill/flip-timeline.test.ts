@@ -1,5 +1,5 @@
 import { appliesFromFlipOutput, failedCount, perSecond, phases, quantile, recordOf, summarizePhases, type FlipRun } from './flip-timeline';
-import type { Sample } from './steady-load';
+import type { Sample } from '@switchyard/sandbox/steady-load';
 
 const ok = (sentMs: number, compute: string, latencyMs = 10): Sample => ({ sentMs, latencyMs, outcome: 'ok', status: 200, compute });
 const failed = (sentMs: number, outcome: Sample['outcome'] = 'server-error'): Sample => ({

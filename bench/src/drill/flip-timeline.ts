@@ -1,4 +1,4 @@
-import type { Outcome, Sample } from './steady-load';
+import type { Outcome, Sample } from '@switchyard/sandbox/steady-load';
 
 /*
  * What a flip drill saw, second by second: who answered, what failed, and how slow it was in each

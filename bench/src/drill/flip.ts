@@ -9,7 +9,7 @@ import { REPOSITORY_ROOT } from '../paths';
 import { FLIP_REPORT, renderFlipReport } from './flip-report';
 import { appliesFromFlipOutput, failedCount, recordOf, type FlipDrillResults, type RunRecord } from './flip-timeline';
 import type { DrillResult } from './result';
-import { startSteadyLoad } from './steady-load';
+import { startSteadyLoad } from '@switchyard/sandbox/steady-load';
 
 /*
  * The flip drill: the dev stack deployed into the sandbox, steady load on its URL through the
@@ -48,7 +48,9 @@ function flip(
   startedAt: number,
 ): Promise<{ code: number; lines: Array<{ atMs: number; line: string }> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['-s', 'flip', 'dev', ...args], {
+    // This drill measures the applies themselves, step after step; the safety net's judgement
+    // between steps has a drill of its own (pnpm drill --only safety-net).
+    const child = spawn('pnpm', ['-s', 'flip', 'dev', ...args, '--analysis', 'off'], {
       cwd: REPOSITORY_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
