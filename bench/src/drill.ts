@@ -3,18 +3,20 @@ import { badInputDrill } from './drill/bad-input';
 import { FLIP_DRILL_DEFAULTS, flipDrill } from './drill/flip';
 import { fuzzDrill } from './drill/fuzz';
 import { jobsDrill } from './drill/jobs';
+import { SAFETY_NET_DRILL_DEFAULTS, safetyNetDrill } from './drill/safety-net';
 import { loadDrill } from './drill/load';
 import type { DrillResult } from './drill/result';
 import { cliArgs } from './paths';
 import { shutdownDrill } from './drill/shutdown';
 
 /*
- * pnpm drill [--only load,shutdown,fuzz,bad-input,jobs,flip] [--fuzz-events 10000] [--load-seconds 30] [--jobs 200] [--seed N]
- *            [--rule-delays 0,20] [--rate 20] [--skip-unsafe] [--bundles]
+ * pnpm drill [--only load,shutdown,fuzz,bad-input,jobs,flip,safety-net] [--fuzz-events 10000] [--load-seconds 30] [--jobs 200] [--seed N]
+ *            [--rule-delays 0,20] [--rate 20] [--skip-unsafe] [--bake 2] [--bundles]
  * Loopback only; every drill is bounded and stops by itself. Exits 1 when any drill fails. The flip
- * drill deploys a sandbox and takes about half an hour, so it runs only when named.
+ * drill deploys a sandbox and takes about half an hour, and the safety-net drill about ten minutes, so they
+ * run only when named.
  */
-const DRILLS = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs', 'flip'] as const;
+const DRILLS = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs', 'flip', 'safety-net'] as const;
 const BY_DEFAULT: readonly Drill[] = ['load', 'shutdown', 'fuzz', 'bad-input', 'jobs'];
 type Drill = (typeof DRILLS)[number];
 
@@ -30,6 +32,7 @@ async function main(): Promise<number> {
       'rule-delays': { type: 'string', default: FLIP_DRILL_DEFAULTS.ruleDelays.join(',') },
       rate: { type: 'string', default: String(FLIP_DRILL_DEFAULTS.rate) },
       'skip-unsafe': { type: 'boolean', default: false },
+      bake: { type: 'string', default: String(SAFETY_NET_DRILL_DEFAULTS.bakeMinutes) },
       bundles: { type: 'boolean', default: false },
     },
   });
@@ -46,6 +49,7 @@ async function main(): Promise<number> {
   const jobCount = positive('jobs', values.jobs);
   const seed = values.seed === undefined ? undefined : positive('seed', values.seed);
   const rate = positive('rate', values.rate);
+  const bakeMinutes = positive('bake', values.bake);
   const ruleDelays = values['rule-delays'].split(',').map((text) => {
     const seconds = Number(text);
     if (text.trim() === '' || !Number.isInteger(seconds) || seconds < 0 || seconds > 600)
@@ -60,6 +64,7 @@ async function main(): Promise<number> {
     'bad-input': () => badInputDrill(50),
     jobs: () => jobsDrill(jobCount),
     flip: () => flipDrill({ ruleDelays, rate, unsafe: !values['skip-unsafe'], bundles: values.bundles }),
+    'safety-net': () => safetyNetDrill({ rate, bakeMinutes, bundles: values.bundles }),
   };
   let failed = 0;
   for (const name of only) {

@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { freezeTasks, type FrozenTasks } from '../src/compute/freeze-tasks';
+import { freezeTargetGroup, type FrozenTasks } from '../src/compute/freeze-tasks';
 import { startSteadyLoad } from '../src/load/steady-load';
 import { Sandbox } from '../src/sandbox';
 import { SANDBOX_LABEL } from '../src/sandbox-state';
-import { clientsFor, ruleWeights, type Clients } from './support/local-aws-probe';
+import { clientsFor, ruleWeights } from './support/local-aws-probe';
 
 /*
  * The safety net, for real: the dev stack in the sandbox, steady load on its URL through the
@@ -48,14 +47,6 @@ function flip(args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => 
   });
 }
 
-async function fargateTargetPorts(aws: Clients, prefix: string): Promise<number[]> {
-  const { TargetGroups } = await aws.elb.send(new DescribeTargetGroupsCommand({ Names: [`${prefix}-fargate`] }));
-  const { TargetHealthDescriptions } = await aws.elb.send(
-    new DescribeTargetHealthCommand({ TargetGroupArn: TargetGroups![0]!.TargetGroupArn }),
-  );
-  return (TargetHealthDescriptions ?? []).map((t) => t.Target!.Port!);
-}
-
 test('dev: a step on healthy Fargate tasks is promoted; one on frozen tasks is rolled back by the flip itself', async () => {
   const prefix = 'switchyard-dev';
   const sandbox = new Sandbox({ dir: mkdtempSync(join(tmpdir(), 'switchyard-sandbox-safety-net-')), stdio: 'pipe' });
@@ -80,11 +71,12 @@ test('dev: a step on healthy Fargate tasks is promoted; one on frozen tasks is r
     // The next step's tasks hang once it is being judged. Two minutes of bake: a request the
     // load balancer sends them is answered 504 only when its idle timeout (60 s) passes, so the
     // window holds a whole minute of them whenever in a minute the freeze came.
-    const ports = await fargateTargetPorts(aws, prefix);
+    let freezing: Promise<FrozenTasks> | undefined;
     const judged = await flip(['fargate', '--bake', '2m'], env, (line) => {
-      if (!frozen && line.includes('Judging fargate on'))
-        frozen = freezeTasks(ports, bundles ? undefined : `${SANDBOX_LABEL}=${sandbox.dir}`);
+      if (!freezing && line.includes('Judging fargate on'))
+        freezing = freezeTargetGroup(state.endpoint, `${prefix}-fargate`, bundles ? undefined : `${SANDBOX_LABEL}=${sandbox.dir}`);
     });
+    frozen = await freezing;
     expect(frozen?.frozen.length).toBeGreaterThan(0);
     expect({ status: judged.status, tail: judged.status === FLIP_EXIT_ROLLED_BACK ? '' : judged.output.slice(-3000) }).toEqual({
       status: FLIP_EXIT_ROLLED_BACK,

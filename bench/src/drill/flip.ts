@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ROUTING_SETTLE_SECONDS } from '@switchyard/domain/timing-budget';
 import { Sandbox } from '@switchyard/sandbox/sandbox';
-import { REPOSITORY_ROOT } from '../paths';
 import { FLIP_REPORT, renderFlipReport } from './flip-report';
 import { appliesFromFlipOutput, failedCount, recordOf, type FlipDrillResults, type RunRecord } from './flip-timeline';
+import { pnpmFlip } from './pnpm-flip';
 import type { DrillResult } from './result';
 import { startSteadyLoad } from '@switchyard/sandbox/steady-load';
 
@@ -41,28 +39,6 @@ const MAX_RUN_SECONDS = 20 * 60;
 
 const say = (line: string) => console.log(`  [flip drill] ${line}`);
 
-/** `pnpm flip dev ...` against the sandbox, its output lines kept with when they came. */
-function flip(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  startedAt: number,
-): Promise<{ code: number; lines: Array<{ atMs: number; line: string }> }> {
-  return new Promise((resolve, reject) => {
-    // This drill measures the applies themselves, step after step; the safety net's judgement
-    // between steps has a drill of its own (pnpm drill --only safety-net).
-    const child = spawn('pnpm', ['-s', 'flip', 'dev', ...args, '--analysis', 'off'], {
-      cwd: REPOSITORY_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: Array<{ atMs: number; line: string }> = [];
-    for (const stream of [child.stdout, child.stderr])
-      createInterface({ input: stream }).on('line', (line) => lines.push({ atMs: Date.now() - startedAt, line }));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, lines }));
-  });
-}
-
 async function drillRun(
   sandbox: Sandbox,
   url: string,
@@ -73,7 +49,9 @@ async function drillRun(
   say(`${run.name}: ${run.rate} req/s on ${url}, then pnpm flip dev ${run.flipArgs.join(' ')}`);
   const load = startSteadyLoad({ url, rate: run.rate, maxSeconds: MAX_RUN_SECONDS });
   await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
-  const flipped = await flip(run.flipArgs, env, load.startedAt);
+  // This drill measures the applies themselves, step after step; the safety net's judgement
+  // between steps has a drill of its own (safety-net.ts).
+  const flipped = await pnpmFlip([...run.flipArgs, '--analysis', 'off'], env, load.startedAt);
   if (flipped.code !== 0) {
     await load.stop();
     throw new Error(

@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import {
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from '../sandbox-state';
 
 /*
  * A fault to rehearse with: the tasks serving some ports stop as a hung process does. The
@@ -77,4 +83,21 @@ export function freezeTasks(ports: readonly number[], podmanLabel?: string): Fro
         }
       }),
   };
+}
+
+/** Freezes the tasks registered in a target group (by name) of the local AWS at `endpoint`. */
+export async function freezeTargetGroup(endpoint: string, targetGroupName: string, podmanLabel?: string): Promise<FrozenTasks> {
+  const elb = new ElasticLoadBalancingV2Client({ endpoint, region: SANDBOX_REGION, credentials: SANDBOX_CREDENTIALS });
+  try {
+    const { TargetGroups } = await elb.send(new DescribeTargetGroupsCommand({ Names: [targetGroupName] }));
+    const { TargetHealthDescriptions } = await elb.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: TargetGroups![0]!.TargetGroupArn }),
+    );
+    return freezeTasks(
+      (TargetHealthDescriptions ?? []).map((t) => t.Target!.Port!),
+      podmanLabel,
+    );
+  } finally {
+    elb.destroy();
+  }
 }
