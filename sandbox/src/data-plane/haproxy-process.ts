@@ -18,7 +18,10 @@ export interface HaproxyProcessOptions {
   readonly port: number;
   /** @default 'haproxy' */
   readonly program?: string;
+  /** What HAProxy writes to stderr (its notices, warnings and alerts). */
   readonly log: (line: string) => void;
+  /** Each line HAProxy writes to stdout: the request log the config sends there. @default to `log` */
+  readonly stdoutLine?: (line: string) => void;
 }
 
 export interface HaproxyProcess {
@@ -59,11 +62,19 @@ export async function startHaproxy(options: HaproxyProcessOptions): Promise<Hapr
   const [command, ...args] = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'SIGTERM', ...haproxy] : haproxy;
   const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  for (const stream of [child.stdout, child.stderr])
-    stream.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-      log(`[haproxy] ${chunk.toString().trimEnd()}`);
-    });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+    log(`[haproxy] ${chunk.toString().trimEnd()}`);
+  });
+  // A chunk of a pipe may end inside a line: the rest waits for the next chunk.
+  const stdoutLine = options.stdoutLine ?? ((line: string) => log(`[haproxy] ${line}`));
+  let partial = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line) stdoutLine(line);
+  });
   let exit: Error | undefined;
   child.once('error', (error) => (exit = error));
   child.once('exit', (code, signal) => {
