@@ -230,8 +230,8 @@ describe('an ALB the stack would make', () => {
     // ...and without a listener, no request is answered.
     const held = `http://${balancer.DNSName}/`;
     await expect(fetch(held)).rejects.toThrow();
-    const group = (await client.send(new CreateTargetGroupCommand({ Name: 'switchyard-held-lambda', TargetType: 'lambda' }))).TargetGroups![0]!
-      .TargetGroupArn!;
+    const group = (await client.send(new CreateTargetGroupCommand({ Name: 'switchyard-held-lambda', TargetType: 'lambda' })))
+      .TargetGroups![0]!.TargetGroupArn!;
     await client.send(new RegisterTargetsCommand({ TargetGroupArn: group, Targets: [{ Id: functionArn }] }));
     const listener = (
       await client.send(
@@ -245,7 +245,12 @@ describe('an ALB the stack would make', () => {
     ).Listeners![0]!;
     await until('the listener to serve', async () => ((await servedBy(held, 3)).lambda === 3 ? true : undefined));
     await client.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn }));
-    await until('the listener to be gone', () => fetch(held).then(() => undefined, () => true));
+    await until('the listener to be gone', () =>
+      fetch(held).then(
+        () => undefined,
+        () => true,
+      ),
+    );
     await client.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: balancer.LoadBalancerArn }));
     // A deleted load balancer lets its port go.
     await until('the port to be released', () => listenOn(port).then(() => true));
