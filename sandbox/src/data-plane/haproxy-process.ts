@@ -27,7 +27,10 @@ export interface HaproxyProcessOptions {
 export interface HaproxyProcess {
   /** Re-reads the config file: new workers take the listening socket over, old ones finish their requests. */
   reload(): Promise<void>;
-  /** Stops master and workers at once (requests in flight are cut) and removes the sockets. */
+  /**
+   * Stops master and workers at once (requests in flight are cut) and removes the sockets; resolves
+   * once the request log holds every request they ended.
+   */
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,8 @@ export async function startHaproxy(options: HaproxyProcessOptions): Promise<Hapr
     partial = lines.pop()!;
     for (const line of lines) if (line) stdoutLine(line);
   });
+  // Closed once HAProxy and its workers are gone and the last line they wrote has been read.
+  const closed = new Promise((resolve) => child.once('close', resolve));
   let exit: Error | undefined;
   child.once('error', (error) => (exit = error));
   child.once('exit', (code, signal) => {
@@ -126,6 +131,10 @@ export async function startHaproxy(options: HaproxyProcessOptions): Promise<Hapr
         await exited;
         clearTimeout(timer);
       }
+      // The workers leave with the master; a worker that outlived it must not hold the stop up.
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (giveUp = setTimeout(resolve, 10_000)))]);
+      clearTimeout(giveUp);
     },
   };
 }
