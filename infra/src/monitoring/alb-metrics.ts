@@ -32,6 +32,10 @@ export const LOAD_BALANCER_METRICS = {
   requests: 'RequestCount',
   /** 5XX the load balancer made itself: 502 for a target's bad answer, 503 for no target, 504 for one that timed out. */
   elb5xx: 'HTTPCode_ELB_5XX_Count',
+  /** The same, by status: what the load balancer could not get from a target. */
+  elb502: 'HTTPCode_ELB_502_Count',
+  elb503: 'HTTPCode_ELB_503_Count',
+  elb504: 'HTTPCode_ELB_504_Count',
 } as const;
 
 export interface Dimension {

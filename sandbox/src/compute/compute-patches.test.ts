@@ -8,6 +8,7 @@ import { findMoto, MOTO_INSTALL_HINT, startMoto, type MotoServer } from '../loca
 import { API_ROOT, localAwsEnvironment, SANDBOX_CREDENTIALS } from '../sandbox-state';
 import { EcsAgent } from './ecs-agent';
 import { startLambdaTarget, type LambdaTarget } from '../data-plane/lambda-target';
+import { BRIDGE_ANSWER_HEADER } from '../data-plane/request-log';
 import { LambdaInvoker } from './lambda-invoke';
 import { processLauncher } from './task-launcher';
 
@@ -97,6 +98,8 @@ describe('lambda-image-invoke', () => {
   describe("the load balancer's Lambda target", () => {
     let target: LambdaTarget;
     let missing: LambdaTarget;
+    let unregistered: LambdaTarget;
+    let unreachable: LambdaTarget;
     beforeAll(async () => {
       target = await startLambdaTarget({
         endpoint: layer.endpoint,
@@ -106,19 +109,29 @@ describe('lambda-image-invoke', () => {
         endpoint: layer.endpoint,
         targetGroup: () => ({ functionArn: 'no-such-function', multiValueHeaders: true }),
       });
+      unregistered = await startLambdaTarget({
+        endpoint: layer.endpoint,
+        targetGroup: () => ({ functionArn: undefined, multiValueHeaders: true }),
+      });
+      // Lambda itself out of reach: nothing listens there.
+      unreachable = await startLambdaTarget({
+        endpoint: `http://127.0.0.1:${await freePort()}`,
+        targetGroup: () => ({ functionArn: 'switchyard-invoke', multiValueHeaders: true }),
+      });
     });
     afterAll(async () => {
-      await target?.close();
-      await missing?.close();
+      await Promise.all([target, missing, unregistered, unreachable].map((t) => t?.close()));
     });
     const url = (t: LambdaTarget, path: string) => `http://${t.address.host}:${t.address.port}${path}`;
 
     test('serves HTTP by invoking the function with the ALB event, and answers what the function returned', async () => {
       const response = await fetch(url(target, '/'));
       expect(response.status).toBe(200);
+      expect(response.headers.get(BRIDGE_ANSWER_HEADER)).toBeNull();
       expect(await response.json()).toEqual({ message: 'Hello from lambda', compute: 'lambda' });
       const notFound = await fetch(url(target, '/no-such-route'));
       expect(notFound.status).toBe(404);
+      expect(notFound.headers.get(BRIDGE_ANSWER_HEADER)).toBeNull();
       expect(target.invocations.ok).toBeGreaterThanOrEqual(2);
     });
 
@@ -133,6 +146,18 @@ describe('lambda-image-invoke', () => {
       const response = await fetch(url(target, '/'), { method: 'POST', body: Buffer.alloc(1_000_001, 97) });
       expect(response.status).toBe(413);
       expect(target.invocations.ok + target.invocations.failed).toBe(before);
+    });
+
+    // The load balancer logs the mark and removes it (haproxy.test.ts); here it is seen as the bridge sends it.
+    test.each<[string, () => LambdaTarget, number, string]>([
+      ['a function Lambda cannot find: a LambdaUserError', () => missing, 502, 'lambda-user-error'],
+      ['Lambda out of reach: a LambdaInternalError', () => unreachable, 502, 'lambda-internal-error'],
+      ['no function registered: no target', () => unregistered, 503, 'no-target'],
+      ['a body over 1 MB: a LambdaUserError', () => target, 413, 'lambda-user-error'],
+    ])("marks the ALB's own answer for %s", async (_, bridge, status, mark) => {
+      const body = status === 413 ? Buffer.alloc(1_000_001, 97) : undefined;
+      const response = await fetch(url(bridge(), '/'), { method: body ? 'POST' : 'GET', body });
+      expect([response.status, response.headers.get(BRIDGE_ANSWER_HEADER)]).toEqual([status, mark]);
     });
   });
 

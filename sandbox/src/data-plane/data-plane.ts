@@ -1,11 +1,14 @@
 import { join } from 'node:path';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ALB_NAMESPACE } from '@switchyard/infra/alb-metrics';
 import { describeHealthCheck } from '../compute/target-health';
 import { deregistrationDelaySeconds } from '../compute/target-registration';
 import type { AwsCall, AwsReply } from '../local-aws/aws-call';
 import type { FidelityPatch } from '../local-aws/fidelity-layer';
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from '../sandbox-state';
-import { startLoadBalancer, type LoadBalancer } from './haproxy';
+import { AlbMetricsPublisher, type IpTargetHealth } from './alb-metrics-publisher';
+import { startLoadBalancer, type ForwardedRequest, type LoadBalancer } from './haproxy';
 import { startLambdaTarget, type LambdaTarget } from './lambda-target';
 import { drawDelayMs, type RuleDelay } from './rule-delay';
 import { readRouting, shares, type Routing } from './routing';
@@ -15,7 +18,9 @@ import { readRouting, shares, type Routing } from './routing';
  * loopback port that serves what the ALB would. It follows the control plane as the ALB does:
  * the listener rule's weights, late (rule-delay.ts); the targets registered in the target groups,
  * each health-checked with its group's check and drained for its group's deregistration delay when
- * deregistered; and a Lambda target group's function, invoked with the ALB's event.
+ * deregistered; and a Lambda target group's function, invoked with the ALB's event. From its
+ * creation to its deletion, each publishes the ALB's CloudWatch metrics (alb-metrics-publisher.ts)
+ * from its proxy's request log.
  */
 
 const ROUTING_ACTIONS = new Set([
@@ -35,7 +40,11 @@ export interface DataPlaneOptions {
   readonly stateDir: string;
   /** The control plane the data plane reads (moto's server, behind no patch of this one). */
   readonly controlPlaneUrl: string;
-  /** The local AWS, where the Lambda target group's function is invoked. */
+  /**
+   * The local AWS, where the Lambda target group's function is invoked and the load balancers'
+   * metrics are published: through the fidelity layer, whose CloudWatch patches keep the values
+   * that moto cannot compute percentiles of.
+   */
   readonly endpoint: string;
   readonly freePort: () => Promise<number>;
   /** Read at each change: a running sandbox can be given another. */
@@ -51,6 +60,7 @@ interface Balancer {
   readonly port: number;
   proxy?: LoadBalancer;
   lambda?: LambdaTarget;
+  readonly metrics: AlbMetricsPublisher;
   starting?: Promise<void>;
   /** The routing the proxy applies, and the change it came from (a later change always wins). */
   applied: { change: number; routing?: Routing };
@@ -90,6 +100,7 @@ export class DataPlane {
   private readonly functions = new Map<string, string>();
   private changes = 0;
   private readonly elb: ElasticLoadBalancingV2Client;
+  private readonly cloudWatch: CloudWatchClient;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: DataPlaneOptions) {
@@ -98,6 +109,7 @@ export class DataPlane {
       region: SANDBOX_REGION,
       credentials: SANDBOX_CREDENTIALS,
     });
+    this.cloudWatch = new CloudWatchClient({ endpoint: options.endpoint, region: SANDBOX_REGION, credentials: SANDBOX_CREDENTIALS });
     this.log = (line) => options.log?.(`[load balancer] ${line}`);
   }
 
@@ -121,11 +133,20 @@ export class DataPlane {
     return Object.fromEntries([...this.balancers.values()].map((b) => [b.name, b.applied.routing && shares(b.applied.routing)]));
   }
 
+  /**
+   * Publishes every load balancer's metrics counted so far, the current minute's included, for a
+   * reader that cannot wait for the minute to close (the rest of the minute follows, and adds up).
+   */
+  async flushMetrics(): Promise<void> {
+    await Promise.all([...this.balancers.values()].map((b) => b.metrics.flush()));
+  }
+
   async shutdown(): Promise<void> {
     const all = [...this.balancers.values()];
     this.balancers.clear();
     await Promise.all(all.map((b) => this.stop(b)));
     this.elb.destroy();
+    this.cloudWatch.destroy();
   }
 
   private async follow(call: AwsCall, reply: AwsReply): Promise<void> {
@@ -137,16 +158,27 @@ export class DataPlane {
         const dnsName = element(xml, 'DNSName');
         if (!arn || !dnsName || this.balancers.has(arn)) return;
         const port = await this.options.freePort();
+        const name = form.get('Name') ?? arn.split('/')[2]!;
         const balancer: Balancer = {
           arn,
-          name: form.get('Name') ?? arn.split('/')[2]!,
+          name,
           motoDnsName: dnsName,
           port,
           applied: { change: 0 },
           pool: new Set(),
           timers: new Set(),
+          metrics: new AlbMetricsPublisher({
+            loadBalancerArn: arn,
+            putMetricData: async (data) => {
+              await this.cloudWatch.send(new PutMetricDataCommand({ Namespace: ALB_NAMESPACE, MetricData: data }));
+            },
+            ipTargetHealth: () => this.ipTargetHealth(balancer),
+            droppedLogs: async () => (await balancer.proxy?.droppedLogs()) ?? 0,
+            log: (line) => this.log(`${name}: ${line}`),
+          }),
         };
         this.balancers.set(arn, balancer);
+        balancer.metrics.start();
         // The proxy holds the port from now on (closing connections until there is a listener): a
         // port merely noted here could be taken by anything else on the machine before the listener.
         await this.started(balancer).catch((err: Error) => this.log(`${balancer.name}: ${err.message}; the next change retries`));
@@ -249,6 +281,7 @@ export class DataPlane {
           lambdaTarget: balancer.lambda.address,
           listening: false,
           log: (line) => this.log(`${balancer.name}: ${line}`),
+          onRequest: (forwarded) => this.forwarded(balancer, forwarded),
         });
       } catch (err) {
         await balancer.lambda.close();
@@ -261,6 +294,24 @@ export class DataPlane {
       throw err;
     });
     return balancer.starting;
+  }
+
+  /**
+   * A request counts for the target group of its kind that the rule names when it ends. The stack's
+   * rule changes move weights between the same two groups, so that is the group it went to.
+   */
+  private forwarded(balancer: Balancer, { targetGroup, request }: ForwardedRequest): void {
+    const group = balancer.applied.routing?.groups.find((g) => g.targetType === targetGroup);
+    if (group) balancer.metrics.record(group.targetGroupArn, targetGroup, request);
+  }
+
+  /** The IP target group's healthy and unhealthy targets, as DescribeTargetHealth would count them. */
+  private async ipTargetHealth(balancer: Balancer): Promise<IpTargetHealth | undefined> {
+    const targetGroupArn = this.ipGroup(balancer);
+    if (!targetGroupArn || !balancer.proxy || !this.balancers.has(balancer.arn)) return undefined;
+    const targets = await balancer.proxy.targets();
+    const counted = (health: string) => targets.filter((t) => t.health === health).length;
+    return { targetGroupArn, hosts: { healthy: counted('healthy'), unhealthy: counted('unhealthy') } };
   }
 
   /** The IP target group the balancer routes to: every registered target is in its pool. */
@@ -348,5 +399,7 @@ export class DataPlane {
     await balancer.starting?.catch(() => undefined);
     await balancer.proxy?.stop();
     await balancer.lambda?.close();
+    // After the proxy: the requests it cut are in its log by now.
+    await balancer.metrics.stop();
   }
 }

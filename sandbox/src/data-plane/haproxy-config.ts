@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BRIDGE_ANSWER_HEADER, BRIDGE_ANSWER_VARIABLE, REQUEST_LOG_FORMAT } from './request-log';
 
 /*
  * The HAProxy configuration that stands for the stack's ALB: one listener, whose one rule (priority
@@ -15,6 +16,8 @@ export interface Address {
 
 /** The backend that stands for the IP target group (the Fargate tasks). */
 export const IP_TARGET_GROUP = 'ip_target_group';
+/** The backend that stands for the Lambda target group (the bridge in lambda-target.ts). */
+export const LAMBDA_TARGET_GROUP = 'lambda_target_group';
 
 /** A target group's health check, in ELB's terms (CreateTargetGroup's HealthCheck* and Matcher). */
 export interface TargetHealthCheck {
@@ -123,6 +126,11 @@ defaults
 
 frontend listener
     bind 127.0.0.1:${config.port}
+    # One line per request on stdout, where haproxy-process.ts reads it: the ALB's metrics come from
+    # it (request-log.ts). A pipe rather than a syslog socket: no port to allocate, lines in order,
+    # and a line HAProxy cannot write is counted (show info: DroppedLogs), never silently lost.
+    log stdout format raw local0
+    log-format "${REQUEST_LOG_FORMAT}"
     # The port is held from CreateLoadBalancer on, so that nothing else takes it; until the ALB has
     # a listener (and after its listener is deleted) a connection is closed as soon as it is made,
     # and a request on a connection kept alive from before is closed unanswered.
@@ -135,13 +143,17 @@ frontend listener
     http-request set-header X-Forwarded-Port ${config.port}
     # The listener rule: weighted forward to the Lambda and the IP target groups.
     http-request set-var(txn.rule_draw) rand(100)
-    use_backend lambda_target_group if { var(txn.rule_draw) -m int -f ${config.lambdaShareFile} }
+    use_backend ${LAMBDA_TARGET_GROUP} if { var(txn.rule_draw) -m int -f ${config.lambdaShareFile} }
     default_backend ${IP_TARGET_GROUP}
 
-backend lambda_target_group
+backend ${LAMBDA_TARGET_GROUP}
     # The bridge that turns an HTTP request into the Lambda target event; ELB checks no Lambda
     # target by default.
     server lambda ${host}:${port}
+    # The bridge marks the answers that are the ALB's own rather than the function's: the mark goes
+    # to the log and never to the client.
+    http-response set-var(${BRIDGE_ANSWER_VARIABLE}) res.hdr(${BRIDGE_ANSWER_HEADER})
+    http-response del-header ${BRIDGE_ANSWER_HEADER}
 
 backend ${IP_TARGET_GROUP}
     # ELB's default routing algorithm; dynamic servers need a dynamic algorithm, and this is one.

@@ -18,13 +18,19 @@ export interface HaproxyProcessOptions {
   readonly port: number;
   /** @default 'haproxy' */
   readonly program?: string;
+  /** What HAProxy writes to stderr (its notices, warnings and alerts). */
   readonly log: (line: string) => void;
+  /** Each line HAProxy writes to stdout: the request log the config sends there. @default to `log` */
+  readonly stdoutLine?: (line: string) => void;
 }
 
 export interface HaproxyProcess {
   /** Re-reads the config file: new workers take the listening socket over, old ones finish their requests. */
   reload(): Promise<void>;
-  /** Stops master and workers at once (requests in flight are cut) and removes the sockets. */
+  /**
+   * Stops master and workers at once (requests in flight are cut) and removes the sockets; resolves
+   * once the request log holds every request they ended.
+   */
   stop(): Promise<void>;
 }
 
@@ -59,11 +65,21 @@ export async function startHaproxy(options: HaproxyProcessOptions): Promise<Hapr
   const [command, ...args] = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'SIGTERM', ...haproxy] : haproxy;
   const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  for (const stream of [child.stdout, child.stderr])
-    stream.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-      log(`[haproxy] ${chunk.toString().trimEnd()}`);
-    });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+    log(`[haproxy] ${chunk.toString().trimEnd()}`);
+  });
+  // A chunk of a pipe may end inside a line: the rest waits for the next chunk.
+  const stdoutLine = options.stdoutLine ?? ((line: string) => log(`[haproxy] ${line}`));
+  let partial = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line) stdoutLine(line);
+  });
+  // Closed once HAProxy and its workers are gone and the last line they wrote has been read.
+  const closed = new Promise((resolve) => child.once('close', resolve));
   let exit: Error | undefined;
   child.once('error', (error) => (exit = error));
   child.once('exit', (code, signal) => {
@@ -115,6 +131,10 @@ export async function startHaproxy(options: HaproxyProcessOptions): Promise<Hapr
         await exited;
         clearTimeout(timer);
       }
+      // The workers leave with the master; a worker that outlived it must not hold the stop up.
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (giveUp = setTimeout(resolve, 10_000)))]);
+      clearTimeout(giveUp);
     },
   };
 }

@@ -3,7 +3,15 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@switchyard/api/local-table';
-import { startLoadBalancer, type LoadBalancer, type TargetHealthCheck, type TargetHealthState } from './haproxy';
+import {
+  startLoadBalancer,
+  type ForwardedRequest,
+  type LoadBalancer,
+  type LoadBalancerOptions,
+  type TargetHealthCheck,
+  type TargetHealthState,
+} from './haproxy';
+import { BRIDGE_ANSWER_HEADER, BRIDGE_ANSWERS } from './request-log';
 
 /*
  * A real HAProxy in front of real HTTP servers on loopback. Nothing here waits a fixed time and then
@@ -75,12 +83,13 @@ async function fakeTarget(name: string, checkPath = CHECK.path): Promise<FakeTar
   return Object.assign(target, { port: (server.address() as { port: number }).port });
 }
 
-async function start(lambda?: FakeTarget): Promise<LoadBalancer> {
+async function start(lambda?: FakeTarget, options: Partial<LoadBalancerOptions> = {}): Promise<LoadBalancer> {
   const lambdaTarget = lambda ?? (await fakeTarget('lambda'));
   balancer = await startLoadBalancer({
     stateDir: mkdtempSync(join(root, 'state-')),
     port: await freePort(),
     lambdaTarget: { host: '127.0.0.1', port: lambdaTarget.port },
+    ...options,
   });
   return balancer;
 }
@@ -88,13 +97,13 @@ async function start(lambda?: FakeTarget): Promise<LoadBalancer> {
 const at = (target: FakeTarget) => ({ host: '127.0.0.1', port: target.port });
 
 /** One request on a fresh connection: status and body, or the error's code for a cut connection. */
-function get(url: string): Promise<{ status: number; body: string }> {
+function get(url: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -250,7 +259,7 @@ describe("the IP target group's health check", () => {
     await lb.addTarget('task', at(task), { ...CHECK, path: '/deep/ready' });
 
     lambda.releaseSlow();
-    expect(await inFlight).toEqual({ status: 200, body: 'lambda' });
+    expect(await inFlight).toMatchObject({ status: 200, body: 'lambda' });
     await untilHealth(lb, { task: 'healthy' });
     expect(await answeredBy(lb.url, 5)).toEqual({ lambda: 5 });
   });
@@ -296,7 +305,7 @@ describe('deregistration', () => {
     expect(await answeredBy(lb.url, 10)).toEqual({ new: 10 });
     const removed = lb.removeTarget('old');
     old.releaseSlow();
-    expect(await inFlight).toEqual({ status: 200, body: 'old' });
+    expect(await inFlight).toMatchObject({ status: 200, body: 'old' });
     await removed;
     expect((await lb.targets()).map((target) => target.id)).toEqual(['new']);
   });
@@ -319,6 +328,101 @@ describe('deregistration', () => {
     expect((await inFlight).status).not.toBe(200);
     expect(await lb.targets()).toEqual([]);
     stuck.releaseSlow();
+  });
+});
+
+describe('the request log', () => {
+  /** Starts a load balancer whose forwarded requests are collected, and waits for `count` of them. */
+  async function logged(options: Partial<LoadBalancerOptions> = {}, lambda?: FakeTarget) {
+    const forwarded: ForwardedRequest[] = [];
+    const lb = await start(lambda, { ...options, onRequest: (entry) => forwarded.push(entry) });
+    const reported = (count: number) =>
+      eventually(
+        async () => forwarded.slice(),
+        (entries) => entries.length >= count,
+        `${count} request lines`,
+      );
+    return { lb, reported };
+  }
+
+  it("reports each request as it ends: a target's answer with its response time, no target as the load balancer's 503", async () => {
+    const { lb, reported } = await logged();
+    await lb.setWeights(0, 100);
+    const before = Date.now();
+    expect((await get(`${lb.url}/`)).status).toBe(503);
+    const task = await fakeTarget('task');
+    await lb.addTarget('task', at(task), CHECK);
+    await untilHealth(lb, { task: 'healthy' });
+    expect((await get(`${lb.url}/missing`)).status).toBe(404);
+    await lb.setWeights(100, 0);
+    expect((await get(`${lb.url}/`)).status).toBe(200);
+
+    const [none, answered, lambda] = await reported(3);
+    expect(none).toEqual({
+      targetGroup: 'ip',
+      request: expect.objectContaining({ targetChosen: false, status: 503, answeredBy: 'load-balancer', targetResponseSeconds: undefined }),
+    });
+    expect(answered).toEqual({
+      targetGroup: 'ip',
+      request: expect.objectContaining({ targetChosen: true, status: 404, answeredBy: 'target', targetConnectionErrors: 0 }),
+    });
+    expect(answered!.request.targetResponseSeconds).toBeGreaterThanOrEqual(0);
+    expect(lambda).toEqual({ targetGroup: 'lambda', request: expect.objectContaining({ status: 200, answeredBy: 'target' }) });
+    for (const { request } of [none!, answered!, lambda!]) {
+      expect(request.at).toBeGreaterThanOrEqual(before);
+      expect(request.at).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it("reports a target that does not answer within the idle timeout as the load balancer's 504", async () => {
+    const { lb, reported } = await logged({ idleTimeoutSeconds: 1 });
+    const task = await fakeTarget('task');
+    await lb.setWeights(0, 100);
+    await lb.addTarget('task', at(task), CHECK);
+    await untilHealth(lb, { task: 'healthy' });
+
+    expect((await get(`${lb.url}/slow`)).status).toBe(504);
+
+    const [timedOut] = await reported(1);
+    expect(timedOut!.request).toEqual(
+      expect.objectContaining({ targetChosen: true, status: 504, answeredBy: 'load-balancer', targetResponseSeconds: undefined }),
+    );
+    task.releaseSlow();
+  });
+
+  it('reports the connections a target refused, when the group fails open to it', async () => {
+    const { lb, reported } = await logged();
+    const gone = await freePort();
+    await lb.setWeights(0, 100);
+    await lb.addTarget('gone', { host: '127.0.0.1', port: gone }, CHECK);
+    await untilHealth(lb, { gone: 'unhealthy' });
+
+    expect((await get(`${lb.url}/`)).status).toBe(503);
+
+    const [refused] = await reported(1);
+    expect(refused!.request).toEqual(expect.objectContaining({ targetChosen: true, status: 503, answeredBy: 'load-balancer' }));
+    expect(refused!.request.targetConnectionErrors).toBeGreaterThanOrEqual(1);
+  });
+
+  it("takes the bridge's mark into the log and away from the client", async () => {
+    const bridge = createServer((req, res) => {
+      if (req.url === '/failed') res.writeHead(502, { [BRIDGE_ANSWER_HEADER]: BRIDGE_ANSWERS.lambdaUserError }).end('bad gateway');
+      else res.end('lambda');
+    });
+    servers.push(bridge);
+    await new Promise<void>((resolve) => bridge.listen(0, '127.0.0.1', resolve));
+    const lambda = { port: (bridge.address() as { port: number }).port } as FakeTarget;
+    const { lb, reported } = await logged({}, lambda);
+
+    const failed = await get(`${lb.url}/failed`);
+
+    expect(failed.status).toBe(502);
+    expect(failed.headers).not.toHaveProperty(BRIDGE_ANSWER_HEADER);
+    const [entry] = await reported(1);
+    expect(entry).toEqual({
+      targetGroup: 'lambda',
+      request: expect.objectContaining({ status: 502, answeredBy: 'load-balancer', lambdaError: 'user', targetResponseSeconds: undefined }),
+    });
   });
 });
 

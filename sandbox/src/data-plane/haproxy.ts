@@ -6,6 +6,7 @@ import {
   DEFAULT_GROUP_CHECK,
   failOpenName,
   IP_TARGET_GROUP,
+  LAMBDA_TARGET_GROUP,
   lambdaShareRange,
   LISTENING,
   renderConfig,
@@ -18,6 +19,7 @@ import {
   type TargetHealthCheck,
 } from './haproxy-config';
 import { startHaproxy, type HaproxyProcess } from './haproxy-process';
+import { parseRequestLog, servedRequest, type ServedRequest } from './request-log';
 import { abstractSocket, parseStat, runtimeCommand } from './runtime-api';
 
 /*
@@ -56,6 +58,12 @@ export interface TargetStatus {
   readonly sessions: number;
 }
 
+/** A request the listener forwarded, and the target group it went to. */
+export interface ForwardedRequest {
+  readonly targetGroup: 'lambda' | 'ip';
+  readonly request: ServedRequest;
+}
+
 /** The listener rule's weights, in percent. */
 export interface RuleWeights {
   readonly lambda: number;
@@ -78,6 +86,8 @@ export interface LoadBalancerOptions {
   readonly idleTimeoutSeconds?: number;
   /** @default 'haproxy' */
   readonly program?: string;
+  /** Each request forwarded to a target group, as it ends (requests refused without a listener are not). */
+  readonly onRequest?: (forwarded: ForwardedRequest) => void;
 }
 
 export interface LoadBalancer {
@@ -99,6 +109,8 @@ export interface LoadBalancer {
    */
   removeTarget(id: string, deregistrationDelaySeconds?: number): Promise<void>;
   targets(): Promise<TargetStatus[]>;
+  /** Request log lines HAProxy could not write (its stdout was full) since it started. */
+  droppedLogs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -360,6 +372,10 @@ class HaproxyLoadBalancer implements LoadBalancer {
     }
   }
 
+  async droppedLogs(): Promise<number> {
+    return Number(/^DroppedLogs: (\d+)$/m.exec(await this.command('show info'))?.[1] ?? 0);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     // Requests in flight are cut, as when an ALB is deleted.
@@ -393,6 +409,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
   writeFileSync(config.listenerFile, `${options.listening === false ? '' : LISTENING}\n`);
   const configFile = join(stateDir, 'haproxy.cfg');
   writeFileSync(configFile, renderConfig(config));
+  const targetGroups: Record<string, ForwardedRequest['targetGroup']> = { [LAMBDA_TARGET_GROUP]: 'lambda', [IP_TARGET_GROUP]: 'ip' };
   const haproxy = await startHaproxy({
     configFile,
     runtimeSocket: config.runtimeSocket,
@@ -400,6 +417,12 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
     port,
     program: options.program,
     log,
+    stdoutLine: (line) => {
+      const logged = parseRequestLog(line);
+      if (!logged) return log(`[haproxy] ${line}`);
+      const targetGroup = targetGroups[logged.backend];
+      if (targetGroup) options.onRequest?.({ targetGroup, request: servedRequest(logged) });
+    },
   });
   return new HaproxyLoadBalancer(haproxy, configFile, config, log);
 }

@@ -1,5 +1,7 @@
 import type { FidelityPatch } from '../fidelity-layer';
 import { autoscalingTags } from './autoscaling-tags';
+import { cloudWatchPercentiles, cloudWatchStartTime } from './cloudwatch-metric-data';
+import { requestCompression } from './request-compression';
 import { ecsServiceNetwork } from './ecs-service-network';
 import { ec2RuleDescriptions } from './ec2-rule-descriptions';
 import { ecsServiceSettings } from './ecs-service-settings';
@@ -16,12 +18,17 @@ export interface PatchDependencies {
 /** Every patch of the fidelity layer, in the order they see a call. */
 export function fidelityPatches(deps: PatchDependencies): FidelityPatch[] {
   return [
+    // First: every other patch reads the body as sent.
+    requestCompression(),
     ecsServiceNetwork,
     ecsServiceSettings(),
     autoscalingTags(),
     ecsTaskSets(deps.taskSets),
     lambdaLoggingConfig(),
     ec2RuleDescriptions(),
+    // The start time first: percentiles are counted over the periods it rounds.
+    cloudWatchStartTime(),
+    cloudWatchPercentiles(),
     ...deps.compute,
   ];
 }

@@ -27,6 +27,13 @@ import {
   UpdateServiceCommand,
   type CreateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  PutMetricDataCommand,
+  type MetricDataQuery,
+  type MetricDatum,
+} from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateFunctionCommand,
@@ -41,6 +48,8 @@ import { startLocalAws, type FidelityPatch, type LocalAws } from '../fidelity-la
 import { findMoto, MOTO_INSTALL_HINT, startMoto, type MotoServer } from '../moto-server';
 import { SANDBOX_CREDENTIALS } from '../../sandbox-state';
 import { autoscalingTags } from './autoscaling-tags';
+import { cloudWatchPercentiles, cloudWatchStartTime, percentile, roundedStartTime } from './cloudwatch-metric-data';
+import { requestCompression } from './request-compression';
 import { ec2RuleDescriptions } from './ec2-rule-descriptions';
 import { ecsServiceNetwork } from './ecs-service-network';
 import { ecsServiceSettings } from './ecs-service-settings';
@@ -476,5 +485,194 @@ describe('ec2-rule-descriptions', () => {
     const rule = await authorize(ec2, tasks, fromAlb(alb));
     expect(rule).not.toHaveProperty('Description');
     expect(await describeRule(ec2, rule.SecurityGroupRuleId!)).not.toHaveProperty('Description');
+  });
+});
+
+describe('cloudwatch metric data', () => {
+  const MINUTE = 60_000;
+  // Whole minutes a little in the past: less than 15 days old, as a flip reads them.
+  const m0 = Math.floor(Date.now() / MINUTE) * MINUTE - 20 * MINUTE;
+  const at = (minutes: number, seconds = 0) => new Date(m0 + minutes * MINUTE + seconds * 1000);
+  // Each test its own load balancer: moto 5.2.1 matches a metric with dimensions by name and
+  // dimensions alone, whatever its balancer.
+  const metric = (loadBalancer: string, MetricName = 'TargetResponseTime') => ({
+    Namespace: 'AWS/ApplicationELB',
+    MetricName,
+    Dimensions: [
+      { Name: 'LoadBalancer', Value: loadBalancer },
+      { Name: 'TargetGroup', Value: 'targetgroup/switchyard-fargate/ee55ff66aa77bb88' },
+    ],
+  });
+  const put = (endpoint: string, loadBalancer: string, data: Array<Omit<MetricDatum, 'MetricName' | 'Dimensions'>>, name?: string) => {
+    const { Namespace, MetricName, Dimensions } = metric(loadBalancer, name);
+    return new CloudWatchClient(clientConfig(endpoint)).send(
+      new PutMetricDataCommand({ Namespace, MetricData: data.map((d) => ({ MetricName, Dimensions, ...d })) }),
+    );
+  };
+  const query = (Id: string, loadBalancer: string, Stat: string, Period = 60, name?: string): MetricDataQuery => ({
+    Id,
+    MetricStat: { Metric: metric(loadBalancer, name), Period, Stat },
+  });
+  /** Each query's answer, oldest first, as [minutes after m0 (and seconds), value]. */
+  async function read(endpoint: string, queries: MetricDataQuery[], StartTime = at(0), EndTime = at(5)) {
+    const { MetricDataResults } = await new CloudWatchClient(clientConfig(endpoint)).send(
+      new GetMetricDataCommand({ MetricDataQueries: queries, StartTime, EndTime, ScanBy: 'TimestampAscending' }),
+    );
+    return Object.fromEntries(
+      MetricDataResults!.map((r) => [r.Id, r.Timestamps!.map((t, i) => [(t.getTime() - m0) / MINUTE, Number(r.Values![i]!.toFixed(6))])]),
+    );
+  }
+
+  test.each([
+    [50, 0.01],
+    [98, 0.5],
+    [99, 3],
+    [100, 3],
+  ])('p%d is the nearest-rank percentile of values with counts', (p, expected) => {
+    expect(
+      percentile(
+        [
+          [3, 2],
+          [0.01, 97],
+          [0.5, 1],
+        ],
+        p,
+      ),
+    ).toBe(expected);
+  });
+
+  test('no percentile of nothing, nor of negative values', () => {
+    expect(percentile([], 50)).toBeUndefined();
+    expect(percentile([[-1, 1]], 50)).toBeUndefined();
+  });
+
+  test.each([
+    ['an hour ago: the minute', 3_600_000, 60_000],
+    ['20 days ago: five minutes', 20 * 86_400_000, 300_000],
+    ['70 days ago: the hour', 70 * 86_400_000, 3_600_000],
+  ])('a StartTime %s', (_, age, unit) => {
+    const now = Date.UTC(2026, 11, 2, 20, 37, 41, 500);
+    const start = now - age;
+    expect(roundedStartTime(start, now)).toBe(Math.floor(start / unit) * unit);
+  });
+
+  describe('cloudwatch-percentiles', () => {
+    const endpoint = layerWith(cloudWatchPercentiles());
+    // 97 fast requests, one at half a second and two slow ones, each minute for five minutes.
+    const minutes = [0, 1, 2, 3, 4].map((m) => ({
+      Timestamp: at(m),
+      Values: [0.01, 0.5, 3],
+      Counts: [97, 1, 2],
+      Unit: 'Seconds' as const,
+    }));
+
+    test("p50 and p99 over Values and Counts, per minute and over a 300-s period; Sum, SampleCount and Average stay moto's", async () => {
+      const balancer = unique('app/switchyard-percentiles');
+      await put(endpoint(), balancer, minutes);
+      const answers = await read(endpoint(), [
+        query('p50', balancer, 'p50'),
+        query('p99', balancer, 'p99'),
+        query('p98five', balancer, 'p98', 300),
+        query('sum', balancer, 'Sum', 300),
+        query('count', balancer, 'SampleCount', 300),
+        query('average', balancer, 'Average'),
+      ]);
+      const everyMinute = (value: number) => [0, 1, 2, 3, 4].map((m) => [m, value]);
+      expect(answers).toEqual({
+        p50: everyMinute(0.01),
+        p99: everyMinute(3),
+        p98five: [[0, 0.5]],
+        sum: [[0, 37.35]],
+        count: [[0, 500]],
+        average: everyMinute(0.0747),
+      });
+    });
+
+    test('answers in the order asked, newest first by default, and leaves out what is not to be returned', async () => {
+      const balancer = unique('app/switchyard-percentiles');
+      await put(endpoint(), balancer, minutes.slice(0, 2));
+      const { MetricDataResults } = await new CloudWatchClient(clientConfig(endpoint())).send(
+        new GetMetricDataCommand({
+          MetricDataQueries: [
+            query('sum', balancer, 'Sum'),
+            { ...query('hidden', balancer, 'p90'), ReturnData: false },
+            query('p99', balancer, 'p99'),
+          ],
+          StartTime: at(0),
+          EndTime: at(5),
+        }),
+      );
+      expect(MetricDataResults!.map((r) => [r.Id, r.Timestamps!.map((t) => (t.getTime() - m0) / MINUTE), r.StatusCode])).toEqual([
+        ['sum', [1, 0], 'Complete'],
+        ['p99', [1, 0], 'Complete'],
+      ]);
+    });
+
+    test('a statistic set counts for percentiles only when it shows its values: one sample, or Minimum equal to Maximum', async () => {
+      const balancer = unique('app/switchyard-percentiles');
+      await put(
+        endpoint(),
+        balancer,
+        [
+          { Timestamp: at(0), StatisticValues: { SampleCount: 1, Sum: 2, Minimum: 2, Maximum: 2 } },
+          { Timestamp: at(1), StatisticValues: { SampleCount: 4, Sum: 8, Minimum: 2, Maximum: 2 } },
+          { Timestamp: at(2), StatisticValues: { SampleCount: 2, Sum: 3, Minimum: 1, Maximum: 2 } },
+        ],
+        'HealthyHostCount',
+      );
+      expect(await read(endpoint(), [query('p50', balancer, 'p50', 60, 'HealthyHostCount')])).toEqual({
+        p50: [
+          [0, 2],
+          [1, 2],
+        ],
+      });
+    });
+
+    test('moto 5.2.1 alone: a percentile statistic fails (HTTP 500)', async () => {
+      const balancer = unique('app/switchyard-percentiles');
+      await put(moto.url, balancer, minutes);
+      await expect(read(moto.url, [query('p99', balancer, 'p99')])).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    });
+  });
+
+  describe('request-compression', () => {
+    const endpoint = layerWith(requestCompression());
+    // 3,000 distinct values, 150 to a datum: about 21 KB of JSON, which the SDK gzips from 10 KB on.
+    const values = Array.from({ length: 3000 }, (_, i) => (i + 1) / 10_000);
+    const data = Array.from({ length: values.length / 150 }, (_, i) => ({
+      Timestamp: at(0),
+      Values: values.slice(i * 150, (i + 1) * 150),
+      Unit: 'Seconds' as const,
+    }));
+
+    test('a PutMetricData the SDK compresses is accepted, and every value counts', async () => {
+      const balancer = unique('app/switchyard-compressed');
+      await put(endpoint(), balancer, data);
+      expect(await read(endpoint(), [query('n', balancer, 'SampleCount'), query('max', balancer, 'Maximum')])).toEqual({
+        n: [[0, 3000]],
+        max: [[0, 0.3]],
+      });
+    });
+
+    test('moto 5.2.1 alone: a compressed PutMetricData fails (HTTP 500: its server inflates the body twice)', async () => {
+      await expect(put(moto.url, unique('app/switchyard-compressed'), data)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    });
+  });
+
+  describe('cloudwatch-start-time', () => {
+    const endpoint = layerWith(cloudWatchStartTime());
+    const counts = [0, 1, 2, 3, 4].map((m) => ({ Timestamp: at(m), Value: 100, Unit: 'Count' as const }));
+
+    test('a StartTime inside a minute is rounded down: a 300-s Sum over five one-minute datapoints counts all five', async () => {
+      const balancer = unique('app/switchyard-start-time');
+      await put(endpoint(), balancer, counts, 'RequestCount');
+      expect(await read(endpoint(), [query('sum', balancer, 'Sum', 300, 'RequestCount')], at(0, 7), at(5))).toEqual({ sum: [[0, 500]] });
+    });
+
+    test('moto 5.2.1 alone: periods count from the second given, and the first minute is left out', async () => {
+      const balancer = unique('app/switchyard-start-time');
+      await put(moto.url, balancer, counts, 'RequestCount');
+      expect(await read(moto.url, [query('sum', balancer, 'Sum', 300, 'RequestCount')], at(0, 7), at(5))).toEqual({ sum: [[7 / 60, 400]] });
+    });
   });
 });
