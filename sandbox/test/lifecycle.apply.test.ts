@@ -7,7 +7,16 @@ import { runTerraformAsync } from '@switchyard/infra/terraform-runner';
 import { applySummary, Sandbox } from '../src/sandbox';
 import { SANDBOX_CREDENTIALS, SANDBOX_LABEL } from '../src/sandbox-state';
 import { servedBy } from './support/served-by';
-import { clientsFor, functionState, inventory, invokeAsAlb, ruleWeights, taskSets, type Clients } from './support/local-aws-probe';
+import {
+  clientsFor,
+  describeAlarms,
+  functionState,
+  inventory,
+  invokeAsAlb,
+  ruleWeights,
+  taskSets,
+  type Clients,
+} from './support/local-aws-probe';
 
 /*
  * The lifecycle a user runs, for real, against the local AWS: deploy on Lambda, flip to Fargate, to
@@ -82,6 +91,13 @@ async function lifecycle(environment: string): Promise<void> {
     const status = await sandbox.status();
     expect(status).toContain(`local AWS (SWITCHYARD_AWS_ENDPOINT): ${state.endpoint}`);
     expect(status).toContain(`${prefix}: lambda (Lambda 100%, Fargate 0%)`);
+
+    // The safety net's alarms are there as the outputs name them, each judging one metric math expression.
+    const alarmNames = outputs.alarm_names as Record<'lambda' | 'fargate' | 'load_balancer', string[]>;
+    const alarms = await describeAlarms(aws, Object.values(alarmNames).flat());
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(Object.values(alarmNames).flat().sort());
+    for (const alarm of alarms) expect(alarm.Metrics?.filter((m) => m.ReturnData && m.Expression)).toHaveLength(1);
+    expect(outputs).toMatchObject({ dashboard_name: prefix, alarm_topic_arn: '' });
 
     // The warm-up invoked the function's code through the local AWS before routing reached it.
     const shown = await sandbox.terraform(environment, ['show', '-json'], env);

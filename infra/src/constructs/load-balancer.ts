@@ -32,6 +32,8 @@ export class LoadBalancer extends Construct {
   readonly dnsName: string;
   readonly securityGroupId: string;
   readonly lambdaTargetGroupArn: string;
+  /** "targetgroup/<name>/<id>": a target group's TargetGroup dimension in CloudWatch. */
+  readonly lambdaTargetGroupArnSuffix: string;
   readonly fargateTargetGroupArn: string;
   readonly fargateTargetGroupArnSuffix: string;
 
@@ -100,6 +102,7 @@ export class LoadBalancer extends Construct {
     this.dnsName = alb.dnsName;
     this.securityGroupId = securityGroup.id;
     this.lambdaTargetGroupArn = lambdaTargets.arn;
+    this.lambdaTargetGroupArnSuffix = lambdaTargets.arnSuffix;
     this.fargateTargetGroupArn = fargateTargets.arn;
     this.fargateTargetGroupArnSuffix = fargateTargets.arnSuffix;
   }

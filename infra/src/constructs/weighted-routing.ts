@@ -22,10 +22,13 @@ export interface WeightedRoutingProps {
  * only its weights; the ALB, its DNS name and the target groups stay.
  */
 export class WeightedRouting extends Construct {
+  /** The rule `pnpm flip` sets directly when it rolls back, before Terraform catches up. */
+  readonly ruleArn: string;
+
   constructor(scope: Construct, id: string, props: WeightedRoutingProps) {
     super(scope, id);
 
-    new LbListenerRule(this, 'rule', {
+    const rule = new LbListenerRule(this, 'rule', {
       listenerArn: props.listenerArn,
       priority: 100,
       condition: [{ pathPattern: { values: ['/*'] } }],
@@ -43,5 +46,6 @@ export class WeightedRouting extends Construct {
       ],
       dependsOn: props.after,
     });
+    this.ruleArn = rule.arn;
   }
 }

@@ -199,4 +199,82 @@ describe('a stack rebuilt from a plan for the policy rules', () => {
     expect(view.containers().map((c) => c.name)).toEqual(['job/api']);
     expect(view.lifecycleKnown).toBe(false);
   });
+
+  test("a set's blocks are matched to their planned elements by their constants, whatever order the plan lists them in", () => {
+    const suffix = 'targetgroup/x-lambda/123';
+    const schemas: HclSchemas = {
+      provider_schemas: {
+        aws: {
+          resource_schemas: {
+            aws_lb_target_group: { block: {} },
+            aws_cloudwatch_metric_alarm: {
+              block: {
+                block_types: {
+                  metric_query: {
+                    nesting_mode: 'set',
+                    block: { block_types: { metric: { nesting_mode: 'list', max_items: 1, block: {} } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const plan: PlanWithConfiguration = {
+      planned_values: {
+        root_module: {
+          resources: [
+            { address: 'aws_lb_target_group.tg', mode: 'managed', type: 'aws_lb_target_group', name: 'tg', values: { arn_suffix: suffix } },
+            {
+              address: 'aws_cloudwatch_metric_alarm.a',
+              mode: 'managed',
+              type: 'aws_cloudwatch_metric_alarm',
+              name: 'a',
+              // Terraform's order: the expression first, where the configuration has it last.
+              values: {
+                metric_query: [
+                  { id: 'rate', expression: 'errors / requests', metric: [] },
+                  { id: 'requests', metric: [{ metric_name: 'RequestCount', dimensions: { TargetGroup: suffix } }] },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      configuration: {
+        root_module: {
+          resources: [
+            { address: 'aws_lb_target_group.tg', mode: 'managed', type: 'aws_lb_target_group', name: 'tg', expressions: {} },
+            {
+              address: 'aws_cloudwatch_metric_alarm.a',
+              mode: 'managed',
+              type: 'aws_cloudwatch_metric_alarm',
+              name: 'a',
+              expressions: {
+                metric_query: [
+                  {
+                    id: { constant_value: 'requests' },
+                    metric: [
+                      {
+                        metric_name: { constant_value: 'RequestCount' },
+                        dimensions: { references: ['aws_lb_target_group.tg.arn_suffix', 'aws_lb_target_group.tg'] },
+                      },
+                    ],
+                  },
+                  { id: { constant_value: 'rate' }, expression: { constant_value: 'errors / requests' } },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    };
+    const rebuilt = stackJsonFromPlan(plan, schemas);
+    expect(rebuilt.unknown).toEqual([]);
+    expect(rebuilt.json.resource!.aws_cloudwatch_metric_alarm!.a!.metric_query).toEqual([
+      { id: 'requests', metric: { metric_name: 'RequestCount', dimensions: { TargetGroup: '${aws_lb_target_group.tg.arn_suffix}' } } },
+      { id: 'rate', expression: 'errors / requests' },
+    ]);
+  });
 });

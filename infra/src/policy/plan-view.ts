@@ -80,6 +80,30 @@ function sameValue(resolved: Json | undefined, planned: Json): boolean {
 const configAddress = (r: PlanResource) => `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
 
 /**
+ * The planned element of each configured block of a set. A plan lists a set's elements in
+ * Terraform's own order, not the configuration's, so a block is matched to the element whose
+ * values agree with all of its constant arguments (an alarm's metric queries by their ids); a block
+ * with no constant keeps its position.
+ */
+function setElements(blocks: Expressions[], planned: Json[]): Array<Json | undefined> {
+  const free = new Set(planned.keys());
+  return blocks.map((block, i) => {
+    const constants = Object.entries(block).filter(
+      (entry): entry is [string, Expression] => !Array.isArray(entry[1]) && 'constant_value' in (entry[1] as Expression),
+    );
+    const agrees = (j: number) => {
+      const element = planned[j];
+      if (!element || typeof element !== 'object' || Array.isArray(element)) return false;
+      return constants.every(([key, e]) => JSON.stringify(element[key]) === JSON.stringify(e.constant_value));
+    };
+    const match = constants.length ? [...free].find(agrees) : undefined;
+    if (match === undefined) return planned[i];
+    free.delete(match);
+    return planned[match];
+  });
+}
+
+/**
  * The plan's stack, and the values it could not rebuild (resource.attribute): known only after apply
  * and built from several references, so no reference can stand in for them.
  */
@@ -144,13 +168,13 @@ export function stackJsonFromPlan(plan: PlanWithConfiguration, schemas: HclSchem
       let value: Json | undefined;
       if (Array.isArray(expression)) {
         const nested = schema?.block_types?.[key];
+        const plannedBlocks = Array.isArray(plannedValue)
+          ? nested?.nesting_mode === 'set'
+            ? setElements(expression as Expressions[], plannedValue)
+            : plannedValue
+          : [];
         const blocks = expression.map((block, i) =>
-          body(
-            block as Expressions,
-            (Array.isArray(plannedValue) ? plannedValue[i] : undefined) as Record<string, Json>,
-            nested?.block,
-            path && `${path}.${key}[${i}]`,
-          ),
+          body(block as Expressions, plannedBlocks[i] as Record<string, Json>, nested?.block, path && `${path}.${key}[${i}]`),
         );
         value = nested?.max_items === 1 || nested?.nesting_mode === 'single' ? (blocks[0] ?? null) : blocks;
       } else value = argument(expression, plannedValue, path && `${path}.${key}`);

@@ -6,11 +6,13 @@ import { WAIVERS } from './waivers';
 import { StackView } from './stack-view';
 
 const prod = ENVIRONMENTS.prod!;
-const prodWithHttps: EnvironmentConfig = {
+// Every optional part on (HTTPS, an alarm topic), so every rule has something to check.
+const prodWithEverything: EnvironmentConfig = {
   ...prod,
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
   allowPlainHttp: false,
   lambda: { ...prod.lambda, reservedConcurrency: 100 },
+  safetyNet: { ...prod.safetyNet, notifyEmail: 'oncall@example.com' },
 };
 const view = (name: string, json: SynthesizedStack) => new StackView(name, json);
 
@@ -22,7 +24,9 @@ describe('policy: every stack complies, apart from the listed waivers', () => {
   });
 
   test.each(
-    [...Object.values(ENVIRONMENTS), prodWithHttps].map((env) => [env.certificateArn ? `${env.name} with HTTPS` : env.name, env] as const),
+    [...Object.values(ENVIRONMENTS), prodWithEverything].map(
+      (env) => [env.certificateArn ? `${env.name} with HTTPS and an alarm topic` : env.name, env] as const,
+    ),
   )('%s', (_, env) => {
     const findings = evaluate(view(`switchyard-${env.name}`, synthStack(env)));
     expect(findings.filter((f) => !f.waived)).toEqual([]);
@@ -39,7 +43,7 @@ describe('policy: every stack complies, apart from the listed waivers', () => {
 
 // Each rule must catch what it is about: break a compliant stack that way and the rule reports it.
 describe('policy: each rule catches the violation it names', () => {
-  const compliant = synthStack(prodWithHttps);
+  const compliant = synthStack(prodWithEverything);
 
   test.each(RULES.map((r) => [r.id, r] as const))('%s', (_, rule) => {
     const broken = structuredClone(compliant);

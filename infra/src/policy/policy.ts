@@ -1,3 +1,4 @@
+import { CLOUDWATCH_RULES } from './rules/cloudwatch';
 import { DYNAMODB_RULES } from './rules/dynamodb';
 import { EC2_RULES } from './rules/ec2';
 import { ECR_RULES } from './rules/ecr';
@@ -6,6 +7,7 @@ import { ELB_RULES } from './rules/elb';
 import { IAM_RULES } from './rules/iam';
 import { LAMBDA_RULES } from './rules/lambda';
 import { LOGS_RULES } from './rules/logs';
+import { SNS_RULES } from './rules/sns';
 import type { PolicyRule } from './rule';
 import type { StackView } from './stack-view';
 import { WAIVERS, type Waiver } from './waivers';
@@ -20,6 +22,8 @@ export const RULES: PolicyRule[] = [
   ...EC2_RULES,
   ...LAMBDA_RULES,
   ...DYNAMODB_RULES,
+  ...CLOUDWATCH_RULES,
+  ...SNS_RULES,
 ];
 
 export interface Finding {

@@ -16,8 +16,8 @@ export interface PolicyRule {
   check(stack: StackView): string[];
   /**
    * Breaks a compliant stack in exactly the way the rule is about. policy.test.ts applies it to a
-   * copy of the compliant prod stack (with HTTPS, so every rule has something to check) and expects
-   * the rule to report it, so no rule can pass vacuously.
+   * copy of the compliant prod stack (with HTTPS and an alarm topic, so every rule has something to
+   * check) and expects the rule to report it, so no rule can pass vacuously.
    */
   breakingExample(json: SynthesizedStack): void;
 }

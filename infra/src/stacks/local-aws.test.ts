@@ -1,7 +1,9 @@
 import { App, Testing } from 'cdktf';
 import { defineStacks } from '../app';
+import { ENVIRONMENTS } from '../config/environments';
 import { REPOSITORY_ROOT } from '../../test/support/synth-stack';
 import { LOCAL_AWS_SERVICES, parseLocalAwsEndpoint, serviceOfType } from './local-aws';
+import { ServiceStack } from './service-stack';
 
 type Synthesized = {
   resource: Record<string, unknown>;
@@ -17,9 +19,21 @@ function synthAll(env: NodeJS.ProcessEnv): Synthesized[] {
   return stacks.map((stack) => JSON.parse(Testing.synth(stack)) as Synthesized);
 }
 
+/** A stack with every optional part on (an alarm topic), pointed at the local AWS. */
+function synthWithEverything(): Synthesized {
+  const dev = ENVIRONMENTS.dev!;
+  const stack = new ServiceStack(Testing.app(), 'switchyard-dev', {
+    environment: { ...dev, safetyNet: { ...dev.safetyNet, notifyEmail: 'oncall@example.com' } },
+    sourceHash: 'f'.repeat(64),
+    repositoryRoot: REPOSITORY_ROOT,
+    localAwsEndpoint: ENDPOINT,
+  });
+  return JSON.parse(Testing.synth(stack)) as Synthesized;
+}
+
 describe('SWITCHYARD_AWS_ENDPOINT: the one switch that points the stacks at a local AWS', () => {
   // A remote backend is configured too: the switch must win over it.
-  const stacks = synthAll({ SWITCHYARD_AWS_ENDPOINT: ENDPOINT, SWITCHYARD_STATE_BUCKET: 'real-state-bucket' });
+  const stacks = [...synthAll({ SWITCHYARD_AWS_ENDPOINT: ENDPOINT, SWITCHYARD_STATE_BUCKET: 'real-state-bucket' }), synthWithEverything()];
 
   test.each(stacks.map((stack, i) => [i, stack] as const))('stack %i: every AWS type it uses has its service pointed there', (_, stack) => {
     const endpoints = stack.provider.aws[0]!.endpoints![0]!;
@@ -52,7 +66,7 @@ describe('SWITCHYARD_AWS_ENDPOINT: the one switch that points the stacks at a lo
     }
   });
 
-  test('every service it lists is one a type of the stacks calls, or the provider itself (sts)', () => {
+  test('every service it lists is one a type of the stacks calls (with every optional part on), or the provider itself (sts)', () => {
     const used = new Set(
       stacks.flatMap((stack) => [...Object.keys(stack.resource), ...Object.keys(stack.data ?? {})].map(serviceOfType)).filter(Boolean),
     );

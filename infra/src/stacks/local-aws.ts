@@ -28,6 +28,7 @@ export function cdktfOutputDir(env: NodeJS.ProcessEnv): string {
  */
 export const LOCAL_AWS_SERVICES = [
   'applicationautoscaling',
+  'cloudwatch',
   'cloudwatchlogs',
   'dynamodb',
   'ec2',
@@ -36,6 +37,7 @@ export const LOCAL_AWS_SERVICES = [
   'elbv2',
   'iam',
   'lambda',
+  'sns',
   'sts',
 ] as const;
 export type LocalAwsService = (typeof LOCAL_AWS_SERVICES)[number];
@@ -43,6 +45,7 @@ export type LocalAwsService = (typeof LOCAL_AWS_SERVICES)[number];
 /** The service each Terraform type prefix calls; the longest matching prefix wins. `null`: computed locally. */
 export const SERVICE_OF_TYPE: Record<string, LocalAwsService | null> = {
   aws_appautoscaling_: 'applicationautoscaling',
+  aws_cloudwatch_: 'cloudwatch',
   aws_cloudwatch_log_: 'cloudwatchlogs',
   aws_dynamodb_: 'dynamodb',
   aws_ecr_: 'ecr',
@@ -58,6 +61,7 @@ export const SERVICE_OF_TYPE: Record<string, LocalAwsService | null> = {
   aws_iam_policy_document: null,
   aws_iam_: 'iam',
   aws_lambda_: 'lambda',
+  aws_sns_: 'sns',
   aws_caller_identity: 'sts',
 };
 

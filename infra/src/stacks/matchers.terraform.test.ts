@@ -31,3 +31,27 @@ describeWithTerraform.each(Object.values(ENVIRONMENTS))('cdktf matchers on the $
     expect(synthesized).toPlanSuccessfully();
   }, 120_000);
 });
+
+// The alarm topic exists only where an environment names an address, which none in the repository does.
+describeWithTerraform('cdktf matchers on a stack with an alarm topic', () => {
+  const saved = { ...process.env };
+  beforeAll(() => {
+    if (terraform.available) Object.assign(process.env, terraform.env);
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  test('toBeValidTerraform and toPlanSuccessfully, with notifyEmail set', () => {
+    const dev = ENVIRONMENTS.dev!;
+    const stack = new ServiceStack(Testing.app(), 'switchyard-dev', {
+      environment: { ...dev, safetyNet: { ...dev.safetyNet, notifyEmail: 'oncall@example.com' } },
+      sourceHash: 'f'.repeat(64),
+      repositoryRoot: REPOSITORY_ROOT,
+      offlinePlan: true,
+    });
+    const synthesized = Testing.fullSynth(stack);
+    expect(synthesized).toBeValidTerraform();
+    expect(synthesized).toPlanSuccessfully();
+  }, 120_000);
+});

@@ -13,6 +13,9 @@ describe('ServiceStack', () => {
     expect(Object.keys(stack.output!).sort()).toEqual(
       [
         'active_compute',
+        'alarm_names',
+        'alarm_topic_arn',
+        'dashboard_name',
         'ecr_repository_url',
         'ecs_cluster_name',
         'ecs_service_name',
@@ -20,9 +23,11 @@ describe('ServiceStack', () => {
         'job_task_definition_arn',
         'jobs_table_name',
         'lambda_function_name',
+        'listener_rule_arn',
         'load_balancer_arn_suffix',
         'running_image_uri',
         'service_url',
+        'target_groups',
         'traffic_weights',
       ].sort(),
     );
@@ -89,6 +94,71 @@ describe('ServiceStack', () => {
       region: 'eu-west-1',
       encrypt: true,
       use_lockfile: true,
+    });
+  });
+
+  describe('the safety net', () => {
+    const stack = synthStack(dev);
+    const targetGroup = (type: string) => resourcesOf(stack, 'aws_lb_target_group').find((tg) => tg.target_type === type)!;
+    const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm');
+    type Query = { metric?: { dimensions: Record<string, string> } };
+
+    test("each compute's alarms watch that compute's target group on the stack's load balancer", () => {
+      const output = stack.output!.alarm_names!.value as Record<string, string[]>;
+      const [alb] = resourcesOf(stack, 'aws_lb');
+      for (const [compute, type] of [
+        ['lambda', 'lambda'],
+        ['fargate', 'ip'],
+      ] as const) {
+        const names = output[compute]!;
+        expect(names.length).toBe(2);
+        for (const name of names) {
+          const alarm = alarms.find((a) => a.alarm_name === name)!;
+          for (const query of (alarm.metric_query as Query[]).filter((q) => q.metric))
+            expect(query.metric!.dimensions).toEqual({
+              LoadBalancer: `\${aws_lb.${alb!.name}.arn_suffix}`,
+              TargetGroup: `\${aws_lb_target_group.${targetGroup(type).name}.arn_suffix}`,
+            });
+        }
+      }
+      expect(output.load_balancer).toHaveLength(1);
+      expect(alarms.map((a) => a.alarm_name).sort()).toEqual(Object.values(output).flat().sort());
+    });
+
+    test('the outputs pnpm flip reads name the routing rule, the target groups and the dashboard', () => {
+      const [rule] = resourcesOf(stack, 'aws_lb_listener_rule');
+      const [dashboard] = resourcesOf(stack, 'aws_cloudwatch_dashboard');
+      expect(stack.output!.listener_rule_arn!.value).toBe(`\${aws_lb_listener_rule.${rule!.name}.arn}`);
+      expect(stack.output!.dashboard_name!.value).toBe(`\${aws_cloudwatch_dashboard.${dashboard!.name}.dashboard_name}`);
+      for (const [compute, type] of [
+        ['lambda', 'lambda'],
+        ['fargate', 'ip'],
+      ] as const) {
+        const address = `aws_lb_target_group.${targetGroup(type).name}`;
+        expect((stack.output!.target_groups!.value as Record<string, unknown>)[compute]).toEqual({
+          arn: `\${${address}.arn}`,
+          arn_suffix: `\${${address}.arn_suffix}`,
+        });
+      }
+    });
+
+    test("the limits are the environment's: a stricter one synthesizes a stricter alarm", () => {
+      const threshold = (env: EnvironmentConfig, name: string) =>
+        resourcesOf(synthStack(env), 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === `switchyard-dev-${name}`)!.threshold;
+      const stricter: EnvironmentConfig = { ...dev, safetyNet: { ...dev.safetyNet, maxErrorRate: 0.001, maxP99Ms: 300 } };
+      expect(threshold(dev, 'fargate-error-rate')).toBe(dev.safetyNet.maxErrorRate);
+      expect(threshold(stricter, 'fargate-error-rate')).toBe(0.001);
+      expect(threshold(stricter, 'lambda-p99')).toBe(0.3);
+    });
+
+    test('an alarm topic exists only with an address to email, and then every alarm notifies it', () => {
+      expect(resourcesOf(stack, 'aws_sns_topic')).toEqual([]);
+      expect(stack.output!.alarm_topic_arn!.value).toBe('');
+      const withEmail = synthStack({ ...dev, safetyNet: { ...dev.safetyNet, notifyEmail: 'oncall@example.com' } });
+      const [topic] = resourcesOf(withEmail, 'aws_sns_topic');
+      const arn = `\${aws_sns_topic.${topic!.name}.arn}`;
+      expect(withEmail.output!.alarm_topic_arn!.value).toBe(arn);
+      for (const alarm of resourcesOf(withEmail, 'aws_cloudwatch_metric_alarm')) expect(alarm.alarm_actions).toEqual([arn]);
     });
   });
 });

@@ -13,6 +13,8 @@ import { LoadBalancer } from '../constructs/load-balancer';
 import { Network } from '../constructs/network';
 import { TrafficListeners } from '../constructs/traffic-listeners';
 import { WeightedRouting } from '../constructs/weighted-routing';
+import { ComputeDashboard } from '../constructs/compute-dashboard';
+import { SafetyNetAlarms } from '../constructs/safety-net';
 import { CONTAINER_PORT } from '../image-contract';
 import { LAMBDA_TIMEOUT_SECONDS } from '@switchyard/domain/timing-budget';
 import { declareStackInputs } from './stack-inputs';
@@ -212,13 +214,33 @@ export class ServiceStack extends TerraformStack {
       requestCountResourceLabel: `${alb.arnSuffix}/${alb.fargateTargetGroupArnSuffix}`,
     });
 
-    new WeightedRouting(this, 'routing', {
+    const routing = new WeightedRouting(this, 'routing', {
       listenerArn: listeners.serving.arn,
       lambdaTargetGroupArn: alb.lambdaTargetGroupArn,
       fargateTargetGroupArn: alb.fargateTargetGroupArn,
       lambdaWeight: traffic.lambdaWeight,
       fargateWeight: traffic.fargateWeight,
       after: [fargate.drainGate, lambda.warmedUp],
+    });
+
+    // The safety net watches both computes whatever the split: a compute without traffic has no data.
+    const targetGroupArnSuffixes = { lambda: alb.lambdaTargetGroupArnSuffix, fargate: alb.fargateTargetGroupArnSuffix };
+    const alarms = new SafetyNetAlarms(this, 'safety-net', {
+      namePrefix: prefix,
+      limits: env.safetyNet,
+      loadBalancerArnSuffix: alb.arnSuffix,
+      targetGroupArnSuffixes,
+    });
+    const dashboard = new ComputeDashboard(this, 'dashboard', {
+      name: prefix,
+      region: env.region,
+      limits: env.safetyNet,
+      loadBalancerArnSuffix: alb.arnSuffix,
+      targetGroupArnSuffixes,
+      lambdaFunctionName: lambda.functionName,
+      ecsClusterName: cluster.name,
+      ecsServiceName: fargate.serviceName,
+      alarmArns: alarms.alarmArns,
     });
 
     declareStackOutputs(this, {
@@ -235,6 +257,14 @@ export class ServiceStack extends TerraformStack {
       lambdaWeight: traffic.lambdaWeight,
       fargateWeight: traffic.fargateWeight,
       fargateStandbyActive: traffic.fargateStandbyActive,
+      listenerRuleArn: routing.ruleArn,
+      targetGroups: {
+        lambda: { arn: alb.lambdaTargetGroupArn, arnSuffix: alb.lambdaTargetGroupArnSuffix },
+        fargate: { arn: alb.fargateTargetGroupArn, arnSuffix: alb.fargateTargetGroupArnSuffix },
+      },
+      alarmNames: alarms.alarmNames,
+      dashboardName: dashboard.dashboardName,
+      alarmTopicArn: alarms.topicArn,
     });
   }
 }

@@ -225,12 +225,13 @@ export function describeHclExit(environment: EnvironmentConfig, fixture: StackFi
           writeFileSync(join(hcl.dir, file), original);
         }
 
-        // A first plan, from no state: the values that depend on what is not yet created are unknown.
+        // A first plan, from no state: the values that depend on what is not yet created are unknown
+        // (a container definition, an alarm's dimensions, ...), and the refusal names the first of them.
         savePlan('first.plan', undefined, fargate);
         const unjudged = policy('first.plan');
         expect(unjudged.status).toBe(2);
         expect(unjudged.stderr).toMatch(
-          /only after apply \(.*container_definitions.*\), built from several others; .*Judge a plan made against the deployed state/s,
+          /knows \d+ value\(s\) only after apply \(aws_\w+\.[\w-]+\.\w+[^)]*\), built from several others; .*Judge a plan made against the deployed state/s,
         );
       },
       180_000,

@@ -45,6 +45,8 @@ const ARN_SERVICE: Array<[RegExp, string]> = [
   [/^aws_iam/, 'iam'],
   [/^aws_ecr/, 'ecr'],
   [/^aws_cloudwatch_log/, 'logs'],
+  [/^aws_cloudwatch/, 'cloudwatch'],
+  [/^aws_sns/, 'sns'],
   [/^aws_appautoscaling/, 'application-autoscaling'],
 ];
 

@@ -1,4 +1,5 @@
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -36,6 +37,7 @@ export function clientsFor(endpoint: string) {
     ec2: new EC2Client(config),
     iam: new IAMClient(config),
     logs: new CloudWatchLogsClient(config),
+    cloudwatch: new CloudWatchClient(config),
     dynamodb: new DynamoDBClient(config),
     ecr: new ECRClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
@@ -64,6 +66,11 @@ export async function ruleWeights(aws: Clients, prefix: string): Promise<{ lambd
 export async function taskSets(aws: Clients, prefix: string) {
   const { services } = await aws.ecs.send(new DescribeServicesCommand({ cluster: prefix, services: [`${prefix}-api`] }));
   return services?.[0]?.taskSets ?? [];
+}
+
+/** The stack's alarms as CloudWatch describes them, by name. */
+export async function describeAlarms(aws: Clients, names: string[]) {
+  return (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }))).MetricAlarms ?? [];
 }
 
 export async function functionState(aws: Clients, prefix: string): Promise<string | undefined> {
@@ -150,6 +157,16 @@ export async function inventory(aws: Clients, prefix: string): Promise<string[]>
     ...named(
       'repository',
       ((await aws.ecr.send(new DescribeRepositoriesCommand({}))).repositories ?? []).map((r) => r.repositoryName),
+    ),
+    ...named(
+      'alarm',
+      ((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix }))).MetricAlarms ?? []).map((a) => a.AlarmName),
+    ),
+    ...named(
+      'dashboard',
+      ((await aws.cloudwatch.send(new ListDashboardsCommand({ DashboardNamePrefix: prefix }))).DashboardEntries ?? []).map(
+        (d) => d.DashboardName,
+      ),
     ),
     ...named(
       'scalable target',
