@@ -8,6 +8,7 @@ import {
   TARGET_GROUP_METRICS,
   targetGroupDimensions,
 } from '../monitoring/alb-metrics';
+import { ERROR_TERMS } from '../monitoring/compute-health';
 import type { StackIds } from './stack-ids';
 import type { ComputeNumbers, StepWindow } from './verdict';
 
@@ -63,10 +64,8 @@ export function stepQueries(ids: StackIds, window: MetricWindow): MetricDataQuer
   const queries: MetricDataQuery[] = [];
   for (const compute of COMPUTES) {
     const dims = targetGroupDimensions(ids.loadBalancerArnSuffix, ids.targetGroups[compute].arnSuffix);
-    const errorMetrics =
-      compute === 'lambda'
-        ? [TARGET_GROUP_METRICS.target5xx, TARGET_GROUP_METRICS.lambdaUserError, TARGET_GROUP_METRICS.lambdaInternalError]
-        : [TARGET_GROUP_METRICS.target5xx, TARGET_GROUP_METRICS.connectionErrors];
+    // The same errors the stack's alarms count (compute-health.ts), so the flip and the alarms agree.
+    const errorMetrics = ERROR_TERMS[compute].map((term) => term.metricName);
     queries.push(query(`${compute}_requests`, TARGET_GROUP_METRICS.requests, dims, 'Sum', period));
     errorMetrics.forEach((name, i) => queries.push(query(`${compute}_errors_${i}`, name, dims, 'Sum', period)));
     queries.push(query(`${compute}_p99`, TARGET_GROUP_METRICS.responseTime, dims, 'p99', period));

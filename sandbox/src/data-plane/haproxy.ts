@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -410,10 +411,11 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
   const configFile = join(stateDir, 'haproxy.cfg');
   writeFileSync(configFile, renderConfig(config));
   const targetGroups: Record<string, ForwardedRequest['targetGroup']> = { [LAMBDA_TARGET_GROUP]: 'lambda', [IP_TARGET_GROUP]: 'ip' };
+  const master = masterSocket(stateDir);
   const haproxy = await startHaproxy({
     configFile,
     runtimeSocket: config.runtimeSocket,
-    masterSocket: abstractSocket('master'),
+    masterSocket: master.path,
     port,
     program: options.program,
     log,
@@ -424,5 +426,26 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
       if (targetGroup) options.onRequest?.({ targetGroup, request: servedRequest(logged) });
     },
   });
-  return new HaproxyLoadBalancer(haproxy, configFile, config, log);
+  return new HaproxyLoadBalancer(
+    { reload: () => haproxy.reload(), stop: () => haproxy.stop().finally(master.remove) },
+    configFile,
+    config,
+    log,
+  );
+}
+
+/** A unix socket's path must fit in sun_path (108 bytes, its NUL included). */
+const SOCKET_PATH_MAX = 107;
+
+/**
+ * The master CLI's socket: a file, not an abstract socket. A reload re-executes the master, which
+ * binds its CLI again; HAProxy binds a file socket under a temporary name and renames it into place,
+ * while an abstract name can still be held at that moment ("cannot bind UNIX socket (already in use)",
+ * and the master exits). In the state dir when its path fits, else in a short folder of its own.
+ */
+function masterSocket(stateDir: string): { path: string; remove: () => void } {
+  const inState = join(stateDir, 'master.sock');
+  if (Buffer.byteLength(inState) <= SOCKET_PATH_MAX - 16) return { path: inState, remove: () => rmSync(inState, { force: true }) };
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-lb-'));
+  return { path: join(dir, 'master.sock'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
