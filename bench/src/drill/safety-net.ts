@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { METRICS_LAG_MS } from '@switchyard/infra/run-flip';
@@ -7,7 +7,7 @@ import { freezeTargetGroup, type FrozenTasks } from '@switchyard/sandbox/freeze-
 import { Sandbox } from '@switchyard/sandbox/sandbox';
 import { SANDBOX_LABEL } from '@switchyard/sandbox/sandbox-state';
 import { startSteadyLoad, type Sample } from '@switchyard/sandbox/steady-load';
-import { RESULTS } from '../paths';
+import { REPOSITORY_ROOT, RESULTS } from '../paths';
 import { pnpmFlip, type FlipLine } from './pnpm-flip';
 import type { DrillResult } from './result';
 
@@ -37,8 +37,44 @@ const IDLE_TIMEOUT_SECONDS = 60;
 /** The drill's hard limit: the load stops by itself after this. */
 const MAX_SECONDS = 20 * 60;
 export const SAFETY_NET_RESULTS = join(RESULTS, 'safety-net-drill.json');
+const README = join(REPOSITORY_ROOT, 'README.md');
 
 const say = (line: string) => console.log(`  [safety-net drill] ${line}`);
+
+export interface SafetyNetResults {
+  readonly measuredAt: string;
+  readonly rate: number;
+  readonly bakeMinutes: number;
+  readonly flipExitCode: number;
+  readonly frozenAtSeconds?: number;
+  readonly verdictAtSeconds?: number;
+  readonly rolledBackAtSeconds?: number;
+  readonly requests: number;
+  readonly failed: number;
+  readonly failedByOutcome: Record<string, number>;
+  readonly failedAfterRollback?: number;
+  readonly bound: number;
+  readonly verdict: readonly string[];
+  readonly startedAt: string;
+}
+
+/** The README's sentence on the last drill. */
+export function safetyNetClaim(r: SafetyNetResults): string {
+  const seconds = (from?: number, to?: number) => (from === undefined || to === undefined ? '?' : (to - from).toFixed(0));
+  return (
+    `with the Fargate tasks frozen while the first step (10%) was judged, pnpm flip ` +
+    (r.flipExitCode === 3 ? 'rolled back to Lambda by itself' : `exited ${r.flipExitCode}`) +
+    ` ${seconds(r.frozenAtSeconds, r.rolledBackAtSeconds)} s after the freeze (a ${r.bakeMinutes}-minute bake); ` +
+    `${r.failed.toLocaleString('en-US')} of ${r.requests.toLocaleString('en-US')} requests failed, within the ` +
+    `${r.bound.toLocaleString('en-US')} the bake window bounds`
+  );
+}
+
+export function withSafetyNetClaim(readme: string, results: SafetyNetResults): string {
+  const match = /<!-- safety-net-claim -->[^]*?<!-- \/safety-net-claim -->/.exec(readme);
+  if (!match) throw new Error('README.md: expected one "<!-- safety-net-claim -->...<!-- /safety-net-claim -->"');
+  return readme.replace(match[0], `<!-- safety-net-claim -->${safetyNetClaim(results)}<!-- /safety-net-claim -->`);
+}
 const failed = (s: Sample) => s.outcome !== 'ok';
 
 export async function safetyNetDrill(options: SafetyNetDrillOptions = SAFETY_NET_DRILL_DEFAULTS): Promise<DrillResult> {
@@ -62,7 +98,9 @@ export async function safetyNetDrill(options: SafetyNetDrillOptions = SAFETY_NET
   let startedAt: number;
   try {
     say('deploying the dev stack into a sandbox of its own (a few minutes)');
-    const { outputs } = await sandbox.up('dev', { bundles: options.bundles });
+    // Rule changes reach the load balancer at once, so a request sent after the rollback that fails is
+    // the flip's fault, not the rule's delay (the flip drill measures late rule changes).
+    const { outputs } = await sandbox.up('dev', { bundles: options.bundles, ruleDelay: { minSeconds: 0, maxSeconds: 0 } });
     const state = sandbox.running()!;
     const env = sandbox.environment(state);
     const url = String(outputs.service_url);
@@ -101,7 +139,7 @@ export async function safetyNetDrill(options: SafetyNetDrillOptions = SAFETY_NET
   // whole minute's wait, the bake and the metrics' lag.
   const exposureSeconds = 60 + options.bakeMinutes * METRIC_PERIOD_SECONDS + METRICS_LAG_MS / 1000;
   const bound = Math.ceil(options.rate * FIRST_SHARE * (exposureSeconds + IDLE_TIMEOUT_SECONDS));
-  const results = {
+  const results: SafetyNetResults = {
     measuredAt: new Date().toISOString(),
     rate: options.rate,
     bakeMinutes: options.bakeMinutes,
@@ -124,6 +162,7 @@ export async function safetyNetDrill(options: SafetyNetDrillOptions = SAFETY_NET
   };
   mkdirSync(dirname(SAFETY_NET_RESULTS), { recursive: true });
   writeFileSync(SAFETY_NET_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(README, withSafetyNetClaim(readFileSync(README, 'utf8'), results));
 
   const failures: string[] = [];
   if (code !== 3)
