@@ -85,6 +85,13 @@ test('dev: a step on healthy Fargate tasks is promoted; one on frozen tasks is r
     expect(judged.output).toMatch(/verdict: FAIL\n {2}FAIL /);
     expect(judged.output).toMatch(/rolled back: the listener rule holds 50% Lambda \/ 50% Fargate again, [\d.]+ s after the verdict/);
     expect(await ruleWeights(aws, prefix)).toEqual({ lambda: 50, fargate: 50 });
+    // What an on-call engineer reads, kept in the tier's log.
+    const judgement = (run: FlipRun) =>
+      run.output
+        .split('\n')
+        .filter((line) => /^(== |-- |verdict: | {2}(ok|FAIL|LOW) |!! |switchyard-dev is )/.test(line))
+        .join('\n');
+    console.log(`pnpm flip dev 50 --bake 1m\n${judgement(promoted)}\n\npnpm flip dev fargate --bake 2m\n${judgement(judged)}`);
     // Nothing of the flip is left to resume.
     expect(existsSync(join(sandbox.dir, 'flips', `${prefix}.json`))).toBe(false);
   } catch (err) {
