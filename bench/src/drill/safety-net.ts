@@ -39,6 +39,9 @@ const MAX_SECONDS = 20 * 60;
 export const SAFETY_NET_RESULTS = join(RESULTS, 'safety-net-drill.json');
 const README = join(REPOSITORY_ROOT, 'README.md');
 
+/** What pnpm flip says itself, as against the apply's output it passes through. */
+const FLIP_OWN_LINE = /^(verdict: | {2}(ok|FAIL|LOW) |!! |-- |switchyard-dev is )/;
+
 const say = (line: string) => console.log(`  [safety-net drill] ${line}`);
 
 export interface SafetyNetResults {
@@ -154,10 +157,12 @@ export async function safetyNetDrill(options: SafetyNetDrillOptions = SAFETY_NET
     ),
     failedAfterRollback: rolledBack ? lost.filter((s) => s.sentMs > rolledBack.atMs).length : undefined,
     bound,
+    // The flip's own lines from the verdict on, without the apply's output between them.
     verdict: lines
-      .slice(lines.indexOf(verdict!))
-      .slice(0, 12)
-      .map((l) => l.line),
+      .slice(verdict ? lines.indexOf(verdict) : lines.length)
+      .map((l) => l.line)
+      .filter((line) => FLIP_OWN_LINE.test(line))
+      .slice(0, 12),
     startedAt: new Date(startedAt!).toISOString(),
   };
   mkdirSync(dirname(SAFETY_NET_RESULTS), { recursive: true });
