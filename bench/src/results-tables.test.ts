@@ -6,14 +6,13 @@ import {
   BENCHMARKS_PAGE,
   type BenchResults,
   findBlock,
-  parseSpread,
   readBenchResults,
   renderBlock,
   renderResultsTables,
   updateBenchmarksPage,
   withTables,
 } from './results-tables';
-import { spreadNote } from './stats';
+import { measured } from './stats';
 
 const FIXTURE: BenchResults = {
   quick: false,
@@ -23,16 +22,15 @@ const FIXTURE: BenchResults = {
       suite: 'http',
       measuredAt: '2026-11-29T17:50:50.370Z',
       rows: [
-        { metric: 'HTTP: switchyard, req/s', value: 58128, unit: 'req/s', note: `${spreadNote([56589, 58128, 60269], 'req/s')}; 10 s` },
-        { metric: 'HTTP: express 5, req/s', value: 14177.1, unit: 'req/s', note: spreadNote([12638, 14177.1, 14933], 'req/s') },
-        { metric: 'HTTP: switchyard, server CPU per request', value: 17.33, unit: 'µs', note: spreadNote([16.7, 17.33, 17.8], 'µs') },
-        { metric: 'HTTP: express 5, server CPU per request', value: 79.26, unit: 'µs', note: spreadNote([75.1, 79.26, 88.9], 'µs') },
+        { metric: 'HTTP: switchyard, req/s', ...measured([56589, 58128, 60269]), unit: 'req/s', note: '10 s' },
+        { metric: 'HTTP: express 5, req/s', ...measured([12638, 14177.1, 14933]), unit: 'req/s' },
+        { metric: 'HTTP: switchyard, server CPU per request', ...measured([16.7, 17.33, 17.8]), unit: 'µs' },
+        { metric: 'HTTP: express 5, server CPU per request', ...measured([75.1, 79.26, 88.9]), unit: 'µs' },
         {
           metric: 'HTTP: switchyard / express 5',
-          value: 4.1958,
+          ...measured([3.82, 4.1958, 4.48]),
           unit: '×',
           goal: { direction: 'at-least', target: 3.5 },
-          note: spreadNote([3.82, 4.1958, 4.48], '×'),
         },
       ],
     },
@@ -43,10 +41,9 @@ const FIXTURE: BenchResults = {
         // The best round beats the goal; the median does not, and the median decides.
         {
           metric: 'Lambda: switchyard / serverless-express',
-          value: 1.873,
+          ...measured([1.77, 1.873, 2.1]),
           unit: '×',
           goal: { direction: 'at-least', target: 2 },
-          note: spreadNote([1.77, 1.873, 2.1], '×'),
         },
         { metric: 'Lambda bundle size', value: 0.8451, unit: 'MB', goal: { direction: 'at-most', target: 1 } },
       ],
@@ -89,18 +86,6 @@ describe('the tables a reader sees', () => {
       }
     expect(shown).toContain('| measure | median | min | max | runs | goal | met, by the median |');
   });
-});
-
-test('the spread is read back exactly as spreadNote writes it, and another note is kept whole', () => {
-  expect(parseSpread(`${spreadNote([56589.4, 60269, 58000], 'req/s')}; 100 connections, pipelining 10`)).toEqual({
-    runs: '3',
-    min: '56,589',
-    max: '60,269',
-    rest: '100 connections, pipelining 10',
-  });
-  expect(parseSpread(spreadNote([0.86, 0.96, 0.9, 0.91], '×'))).toEqual({ runs: '4', min: '0.86', max: '0.96' });
-  expect(parseSpread('measured once')).toEqual({ rest: 'measured once' });
-  expect(parseSpread(undefined)).toEqual({});
 });
 
 describe('the block in a page', () => {

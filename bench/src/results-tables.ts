@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPOSITORY_ROOT, RESULTS } from './paths';
-import { meetsGoal, type Row } from './stats';
+import { formatFigure, meetsGoal, type Row } from './stats';
 
 /*
  * docs/benchmarks.md's tables, rendered from bench/results/latest.json between two marker comments,
@@ -27,33 +27,8 @@ export function readBenchResults(path = LATEST_RESULTS): BenchResults {
   return JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
 }
 
-/** spreadNote's figures: the median's precision matches the min and max it prints beside it. */
-function formatNumber(value: number): string {
-  return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : value.toFixed(Math.abs(value) >= 10 ? 1 : 2);
-}
-
 function withUnit(figure: string, unit: string): string {
   return unit === '×' ? `${figure}×` : `${figure} ${unit}`;
-}
-
-interface Spread {
-  runs?: string;
-  min?: string;
-  max?: string;
-  /** What the note says besides the spread, such as the load that was applied. */
-  rest?: string;
-}
-
-// The shape stats.ts's spreadNote writes: "median of 5 (min 56,589, max 60,269 req/s); anything else".
-const SPREAD = /^median of (\d+) \(min ([-\d.,]+|NaN), max ([-\d.,]+|NaN)(?:×| [^)]+)?\)(?:; (.*))?$/s;
-
-/** The run count, min and max that a row's note carries; a note of another shape is kept whole. */
-export function parseSpread(note: string | undefined): Spread {
-  if (!note) return {};
-  const match = SPREAD.exec(note);
-  if (!match) return { rest: note };
-  const [, runs, min, max, rest] = match;
-  return rest ? { runs, min, max, rest } : { runs, min, max };
 }
 
 type Align = 'left' | 'right';
@@ -98,21 +73,20 @@ function throughputTable(pairs: ReadonlyArray<{ rate: Row; cpu: Row }>): string 
     { header: 'note', align: 'left' },
   ];
   const rows = pairs.map(({ rate, cpu }) => {
-    const r = parseSpread(rate.note);
-    const c = parseSpread(cpu.note);
-    const runs = r.runs === c.runs ? r.runs : [r.runs, c.runs && `CPU ${c.runs}`].filter(Boolean).join(', ');
+    const [r, c] = [rate.spread, cpu.spread];
+    const runs = r?.rounds === c?.rounds ? String(r?.rounds ?? '') : [r?.rounds, c && `CPU ${c.rounds}`].filter(Boolean).join(', ');
     return [
       rate.metric.slice(0, -REQUESTS.length),
-      formatNumber(rate.value),
-      r.min ?? '',
-      r.max ?? '',
-      formatNumber(cpu.value),
-      c.min ?? '',
-      c.max ?? '',
-      runs ?? '',
+      formatFigure(rate.value),
+      r ? formatFigure(r.min) : '',
+      r ? formatFigure(r.max) : '',
+      formatFigure(cpu.value),
+      c ? formatFigure(c.min) : '',
+      c ? formatFigure(c.max) : '',
+      runs,
       goalCell(rate),
       verdictCell(rate),
-      [r.rest, c.rest].filter(Boolean).join('; '),
+      [rate.note, cpu.note].filter(Boolean).join('; '),
     ];
   });
   return renderMarkdownTable(columns, rows);
@@ -120,7 +94,7 @@ function throughputTable(pairs: ReadonlyArray<{ rate: Row; cpu: Row }>): string 
 
 function goalCell(row: Row): string {
   if (!row.goal) return '';
-  return `${row.goal.direction === 'at-least' ? '≥' : '≤'} ${withUnit(formatNumber(row.goal.target), row.unit)}`;
+  return `${row.goal.direction === 'at-least' ? '≥' : '≤'} ${withUnit(formatFigure(row.goal.target), row.unit)}`;
 }
 
 function verdictCell(row: Row): string {
@@ -139,19 +113,16 @@ function figuresTable(rows: readonly Row[]): string {
     { header: 'met, by the median', align: 'left' },
     { header: 'note', align: 'left' },
   ];
-  const lines = rows.map((row) => {
-    const spread = parseSpread(row.note);
-    return [
-      row.metric,
-      withUnit(formatNumber(row.value), row.unit),
-      spread.min === undefined ? '' : withUnit(spread.min, row.unit),
-      spread.max === undefined ? '' : withUnit(spread.max, row.unit),
-      spread.runs ?? '',
-      goalCell(row),
-      verdictCell(row),
-      spread.rest ?? '',
-    ];
-  });
+  const lines = rows.map(({ spread, ...row }) => [
+    row.metric,
+    withUnit(formatFigure(row.value), row.unit),
+    spread ? withUnit(formatFigure(spread.min), row.unit) : '',
+    spread ? withUnit(formatFigure(spread.max), row.unit) : '',
+    spread ? String(spread.rounds) : '',
+    goalCell(row),
+    verdictCell(row),
+    row.note ?? '',
+  ]);
   return renderMarkdownTable(columns, lines);
 }
 

@@ -1,4 +1,4 @@
-import { markdownTable, median, meetsGoal, pairedRatios } from './stats';
+import { markdownTable, measured, median, meetsGoal, pairedRatios } from './stats';
 
 test('median of odd and even counts, and of nothing', () => {
   expect(median([3, 1, 2])).toBe(2);
@@ -24,4 +24,10 @@ test('the table shows figure, goal and verdict', () => {
   ]);
   expect(table).toMatch(/\| throughput vs raw \| 0\.91× +\| ≥ 0\.85× +\| met +\|/);
   expect(table).toMatch(/\| synth +\| 3\.46 s +\| ≤ 3\.00 s \| not met \|/);
+});
+
+test('a measured figure is the median of its rounds and carries their count and extremes', () => {
+  expect(measured([17.8, 16.7, 17.33, 16.9, 17.1])).toEqual({ value: 17.1, spread: { rounds: 5, min: 16.7, max: 17.8 } });
+  const table = markdownTable([{ metric: 'raw', unit: 'req/s', ...measured([56589.4, 60269, 58000]), note: 'pipelining 10' }]);
+  expect(table).toMatch(/\| raw +\| 58000 req\/s \| +\| +\| median of 3 \(min 56,589, max 60,269 req\/s\); pipelining 10 \|/);
 });

@@ -13,10 +13,31 @@ export function pairedRatios(numerators: readonly number[], denominators: readon
   return numerators.map((n, i) => n / (denominators[i] as number));
 }
 
-/** "median of 5 (min 21,950, max 23,410 req/s)": a median always says what it is the median of. */
+/** How many rounds a median was taken over, and the extremes of those rounds. */
+export interface Spread {
+  rounds: number;
+  min: number;
+  max: number;
+}
+
+/** A median with its spread, as a row carries it: a median always says what it is the median of. */
+export function measured(values: readonly number[]): { value: number; spread: Spread } {
+  return { value: median(values), spread: { rounds: values.length, min: Math.min(...values), max: Math.max(...values) } };
+}
+
+/** A figure as the tables print it: "21,950", "17.3", "0.86". */
+export function formatFigure(value: number): string {
+  return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : value.toFixed(Math.abs(value) >= 10 ? 1 : 2);
+}
+
+/** "median of 5 (min 21,950, max 23,410 req/s)". */
+export function spreadText({ rounds, min, max }: Spread, unit: string): string {
+  return `median of ${rounds} (min ${formatFigure(min)}, max ${formatFigure(max)}${unit === '×' ? '×' : ` ${unit}`})`;
+}
+
+/** spreadText of a series, for figures printed without a row. */
 export function spreadNote(values: readonly number[], unit: string): string {
-  const format = (v: number) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(Math.abs(v) >= 10 ? 1 : 2));
-  return `median of ${values.length} (min ${format(Math.min(...values))}, max ${format(Math.max(...values))}${unit === '×' ? '×' : ` ${unit}`})`;
+  return spreadText(measured(values).spread, unit);
 }
 
 export type Direction = 'at-least' | 'at-most';
@@ -26,6 +47,9 @@ export interface Row {
   value: number;
   unit: string;
   goal?: { direction: Direction; target: number };
+  /** Absent for a figure measured once (a file's size). */
+  spread?: Spread;
+  /** What the figure needs besides its spread: the load applied, what it was measured against. */
   note?: string;
 }
 
@@ -45,7 +69,8 @@ export function markdownTable(rows: readonly Row[]): string {
     const met = meetsGoal(row);
     const goal = row.goal ? `${row.goal.direction === 'at-least' ? '≥' : '≤'} ${formatValue(row.goal.target, row.unit)}` : '';
     const status = met === undefined ? '' : met ? 'met' : 'not met';
-    return [row.metric, formatValue(row.value, row.unit), goal, status, row.note ?? ''];
+    const note = [row.spread && spreadText(row.spread, row.unit), row.note].filter(Boolean).join('; ');
+    return [row.metric, formatValue(row.value, row.unit), goal, status, note];
   });
   const header = ['measure', 'figure', 'goal', '', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => (line[i] as string).length)));
