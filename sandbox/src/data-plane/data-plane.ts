@@ -64,6 +64,8 @@ interface Balancer {
   starting?: Promise<void>;
   /** The routing the proxy applies, and the change it came from (a later change always wins). */
   applied: { change: number; routing?: Routing };
+  /** The routing the proxy serves by: set once its rule swap has committed, where `applied` is set before. */
+  inEffect?: Routing;
   /** The targets in the proxy's pool, by key. */
   readonly pool: Set<string>;
   readonly timers: Set<NodeJS.Timeout>;
@@ -130,7 +132,7 @@ export class DataPlane {
 
   /** The share each kind of target receives now, per load balancer, as the proxy applies it. */
   appliedShares(): Record<string, { lambda: number; ip: number } | undefined> {
-    return Object.fromEntries([...this.balancers.values()].map((b) => [b.name, b.applied.routing && shares(b.applied.routing)]));
+    return Object.fromEntries([...this.balancers.values()].map((b) => [b.name, b.inEffect && shares(b.inEffect)]));
   }
 
   /**
@@ -253,6 +255,7 @@ export class DataPlane {
     await this.started(balancer);
     if (!routing) {
       await balancer.proxy!.setListening(false);
+      if (balancer.applied.change === change) balancer.inEffect = undefined;
       this.log(`${balancer.name}: no listener, connections closed`);
       return;
     }
@@ -260,6 +263,8 @@ export class DataPlane {
     const lambda = Math.round(split.lambda);
     await balancer.proxy!.setWeights(lambda, 100 - lambda);
     await balancer.proxy!.setListening(true);
+    // Only now does every new request follow it; a newer change that came meanwhile reports itself.
+    if (balancer.applied.change === change) balancer.inEffect = routing;
     this.log(`${balancer.name}: now lambda ${split.lambda}%, fargate ${split.ip}%`);
     await this.fillPool(balancer);
   }
