@@ -28,6 +28,34 @@ const jobsRuntimeApart = {
   },
 };
 
+// Fastify requires node:https, node:http2 and node:dns as it loads, though only listen() uses them,
+// and https brings tls and most of crypto: a fifth of what the bundle added to a Lambda cold start,
+// which never listens. Each becomes an object with the module's keys whose getters load the real
+// module on first use, so the server (at listen) and the AWS SDK (at its first request) still get
+// it. The getters only read: nothing here assigns to these modules. Only modules that are plain
+// objects can be deferred this way (node:assert, a function, cannot).
+const ON_FIRST_USE = ['https', 'http2', 'dns'];
+const builtinsOnFirstUse = {
+  name: 'builtins-on-first-use',
+  setup(esbuild) {
+    const filter = new RegExp(`^(node:)?(${ON_FIRST_USE.join('|')})$`);
+    esbuild.onResolve({ filter }, (args) =>
+      args.namespace === 'on-first-use'
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ''), namespace: 'on-first-use' },
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'on-first-use' }, async ({ path: name }) => {
+      const keys = Object.keys(await import(`node:${name}`)).filter((key) => key !== 'default');
+      return {
+        loader: 'js',
+        contents: `let loaded;
+for (const key of ${JSON.stringify(keys)})
+  Object.defineProperty(exports, key, { enumerable: true, get: () => (loaded ??= require('node:${name}'))[key] });`,
+      };
+    });
+  },
+};
+
 const options = {
   // lambda.js is a small loader that runs lambda-app.js (the app) with V8's code cache; see src/lambda.ts.
   entryPoints: {
@@ -51,7 +79,7 @@ const options = {
   // closures made per request included, which cost a tenth of the server's CPU under load.
   // Logs report an error's name instead (logging.ts), and plugins are registered by explicit name.
   minify: true,
-  plugins: [withoutYaml, jobsRuntimeApart],
+  plugins: [withoutYaml, jobsRuntimeApart, builtinsOnFirstUse],
   logLevel: 'info',
 };
 
