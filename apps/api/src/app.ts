@@ -7,7 +7,7 @@ import { loggerOptions, type LogStream } from './logging';
 import { RequestLogController } from './request-log-controller';
 import { drain } from './plugins/drain';
 import { errorEnvelope } from './plugins/error-envelope';
-import { openapi } from './plugins/openapi';
+import { openapi, servedOpenapi } from './plugins/openapi';
 import { requestIdHeader } from './plugins/request-id-header';
 import { unreadBody } from './plugins/unread-body';
 import { requestIdFor } from './request-id';
@@ -63,9 +63,15 @@ function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServ
 
 /** Builds the service. Never listens: the entrypoints decide how requests arrive. */
 export function buildApp(options: AppOptions): FastifyInstance {
+  return build(options, false);
+}
+
+/** `documenting`: the app registers @fastify/swagger itself, for its twin to make the OpenAPI document (plugins/openapi.ts). */
+function build(options: AppOptions, documenting: boolean): FastifyInstance {
   const app = Fastify(fastifyOptions(options)).withTypeProvider<TypeBoxTypeProvider>();
 
-  void app.register(openapi);
+  if (documenting) void app.register(openapi);
+  else void app.register(servedOpenapi, { documented: () => build(options, true) });
   void app.register(errorEnvelope);
   void app.register(drain);
   void app.register(unreadBody);
