@@ -1,6 +1,8 @@
 // Bundles each entrypoint into one CommonJS file that runs with plain `node` (and in Lambda).
 // `--watch` rebuilds on change and restarts the local runner (dist/local.js) after each good build.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { build, context } from 'esbuild';
 
 // @fastify/swagger requires `yaml` for YAML output, which the service never serves (only
@@ -28,31 +30,49 @@ const jobsRuntimeApart = {
   },
 };
 
-// Fastify requires node:https, node:http2 and node:dns as it loads, though only listen() uses them,
-// and https brings tls and most of crypto: a fifth of what the bundle added to a Lambda cold start,
-// which never listens. Each becomes an object with the module's keys whose getters load the real
-// module on first use, so the server (at listen) and the AWS SDK (at its first request) still get
-// it. The getters only read: nothing here assigns to these modules. Only modules that are plain
-// objects can be deferred this way (node:assert, a function, cannot).
-const ON_FIRST_USE = ['https', 'http2', 'dns'];
-const builtinsOnFirstUse = {
-  name: 'builtins-on-first-use',
+// Modules that the bundles' dependencies require as they load but use later, if ever. Each becomes
+// an object with the module's keys whose getters load the real module on first use. The getters
+// only read: nothing here assigns to these modules. Only modules that are plain objects can be
+// deferred this way (node:assert, a function, cannot).
+// - Fastify requires node:https, node:http2 and node:dns, though only listen() uses them, and https
+//   brings tls and most of crypto: a fifth of what the bundle added to a Lambda cold start, which
+//   never listens. The server (at listen) and the AWS SDK (at its first request) still get them.
+// - Fastify requires semver to check the Fastify version a plugin declares, when it is registered.
+//   The app's own plugins declare none; @fastify/swagger does, and it is registered only to make
+//   the OpenAPI document (src/plugins/openapi.ts). semver builds eighty-six regular expressions as
+//   it loads.
+const BUILTINS_ON_FIRST_USE = ['https', 'http2', 'dns'];
+const PACKAGES_ON_FIRST_USE = ['semver'];
+const onFirstUse = {
+  name: 'on-first-use',
   setup(esbuild) {
-    const filter = new RegExp(`^(node:)?(${ON_FIRST_USE.join('|')})$`);
-    esbuild.onResolve({ filter }, (args) =>
-      args.namespace === 'on-first-use'
-        ? { path: args.path, external: true }
-        : { path: args.path.replace(/^node:/, ''), namespace: 'on-first-use' },
-    );
-    esbuild.onLoad({ filter: /.*/, namespace: 'on-first-use' }, async ({ path: name }) => {
-      const keys = Object.keys(await import(`node:${name}`)).filter((key) => key !== 'default');
-      return {
-        loader: 'js',
-        contents: `let loaded;
+    const facade = (target, keys) => `let loaded;
 for (const key of ${JSON.stringify(keys)})
-  Object.defineProperty(exports, key, { enumerable: true, get: () => (loaded ??= require('node:${name}'))[key] });`,
-      };
+  Object.defineProperty(exports, key, { enumerable: true, get: () => (loaded ??= require(${JSON.stringify(target)}))[key] });`;
+    const builtins = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
+    esbuild.onResolve({ filter: builtins }, (args) =>
+      args.namespace === 'builtin-on-first-use'
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-on-first-use' },
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, async ({ path: name }) => ({
+      loader: 'js',
+      contents: facade(
+        `node:${name}`,
+        Object.keys(await import(`node:${name}`)).filter((key) => key !== 'default'),
+      ),
+    }));
+    const packages = new RegExp(`^(${PACKAGES_ON_FIRST_USE.join('|')})$`);
+    esbuild.onResolve({ filter: packages }, async ({ path, resolveDir, kind, pluginData }) => {
+      if (pluginData === 'on-first-use') return undefined;
+      const resolved = await esbuild.resolve(path, { resolveDir, kind, pluginData: 'on-first-use' });
+      return resolved.errors.length ? { errors: resolved.errors } : { path: resolved.path, namespace: 'package-on-first-use' };
     });
+    esbuild.onLoad({ filter: /.*/, namespace: 'package-on-first-use' }, ({ path }) => ({
+      loader: 'js',
+      resolveDir: dirname(path),
+      contents: facade(path, Object.keys(createRequire(path)(path))),
+    }));
   },
 };
 
@@ -92,7 +112,7 @@ const options = {
   // closures made per request included, which cost a tenth of the server's CPU under load.
   // Logs report an error's name instead (logging.ts), and plugins are registered by explicit name.
   minify: true,
-  plugins: [withoutYaml, jobsRuntimeApart, builtinsOnFirstUse, pinoWithoutCallerLookup],
+  plugins: [withoutYaml, jobsRuntimeApart, onFirstUse, pinoWithoutCallerLookup],
   logLevel: 'info',
 };
 
