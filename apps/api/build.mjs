@@ -19,13 +19,15 @@ const withoutYaml = {
   },
 };
 
-// The job runtime is a bundle of its own, loaded on first use (src/jobs/lazy-runtime.ts): the
-// other bundles require it from beside themselves instead of carrying it.
-const jobsRuntimeApart = {
-  name: 'jobs-runtime-apart',
+// Bundles of their own, loaded on first use: the job runtime (src/jobs/lazy-runtime.ts) and TypeBox's
+// checker (src/lambda-event.ts). The other bundles require them from beside themselves instead of
+// carrying them.
+const APART = { './jobs-runtime': 'lazy-runtime.ts', './typebox-checker': 'lambda-event.ts' };
+const bundlesApart = {
+  name: 'bundles-apart',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^\.\/jobs-runtime$/ }, (args) =>
-      args.importer.endsWith('lazy-runtime.ts') ? { path: './jobs-runtime.js', external: true } : undefined,
+    esbuild.onResolve({ filter: /^\.\/(jobs-runtime|typebox-checker)$/ }, (args) =>
+      args.importer.endsWith(APART[args.path]) ? { path: `${args.path}.js`, external: true } : undefined,
     );
   },
 };
@@ -99,6 +101,7 @@ const options = {
     job: 'src/job.ts',
     'local-invoke': 'src/local-invoke.ts',
     'jobs-runtime': 'src/jobs/jobs-runtime.ts',
+    'typebox-checker': 'src/typebox-checker.ts',
   },
   outdir: 'dist',
   bundle: true,
@@ -112,7 +115,7 @@ const options = {
   // closures made per request included, which cost a tenth of the server's CPU under load.
   // Logs report an error's name instead (logging.ts), and plugins are registered by explicit name.
   minify: true,
-  plugins: [withoutYaml, jobsRuntimeApart, onFirstUse, pinoWithoutCallerLookup],
+  plugins: [withoutYaml, bundlesApart, onFirstUse, pinoWithoutCallerLookup],
   logLevel: 'info',
 };
 

@@ -51,7 +51,7 @@ function compiledOnFirstUse(schema: TSchema): () => Validator {
   let compiled: Validator | undefined;
   return () =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (compiled ??= (require('typebox/compile') as typeof import('typebox/compile')).Compile(schema));
+    (compiled ??= (require('./typebox-checker') as typeof import('./typebox-checker')).Compile(schema));
 }
 const checkV1 = compiledOnFirstUse(PayloadV1);
 const checkV2 = compiledOnFirstUse(PayloadV2);
