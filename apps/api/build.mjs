@@ -1,6 +1,6 @@
 // Bundles each entrypoint into one CommonJS file that runs with plain `node` (and in Lambda).
 // `--watch` rebuilds on change and restarts the local runner (dist/local.js) after each good build.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { build, context } from 'esbuild';
@@ -91,6 +91,55 @@ const pinoWithoutCallerLookup = {
   },
 };
 
+// Route validators compiled while building (src/validator-catalogue.ts): the app is bundled and run
+// once to collect Ajv's standalone code for every route schema, which then takes the place of
+// src/precompiled-validators.ts in the bundles. A cold start then neither loads Ajv nor compiles.
+// Each validator's code runs when its route first validates. The code requires Ajv's small runtime
+// helpers and ajv-formats' formats, found from @fastify/ajv-compiler, which depends on both.
+async function precompiledValidators(plugins) {
+  const catalogue = await build({
+    stdin: {
+      contents: "require('./validator-catalogue').validatorCatalogue().then((sources) => process.stdout.write(JSON.stringify(sources)));",
+      resolveDir: 'src',
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    plugins,
+    logLevel: 'warning',
+  });
+  const sources = JSON.parse(execFileSync(process.execPath, ['-'], { input: catalogue.outputFiles[0].text, encoding: 'utf8' }));
+  const contents = `const sources = {
+${sources.map(({ key, code }) => `${JSON.stringify(key)}: (module) => {\n${code}\n}`).join(',\n')}
+};
+exports.precompiledValidator = (key) => {
+  const source = Object.hasOwn(sources, key) ? sources[key] : undefined;
+  if (!source) return undefined;
+  return () => {
+    const module = { exports: {} };
+    source(module);
+    return module.exports;
+  };
+};`;
+  const resolveDir = dirname(createRequire(import.meta.url).resolve('@fastify/ajv-compiler'));
+  return {
+    name: 'precompiled-validators',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^\.\/precompiled-validators$/ }, (args) =>
+        args.importer.endsWith('lazy-schema-compilers.ts')
+          ? { path: 'precompiled-validators', namespace: 'precompiled-validators' }
+          : undefined,
+      );
+      esbuild.onLoad({ filter: /.*/, namespace: 'precompiled-validators' }, () => ({ contents, resolveDir, loader: 'js' }));
+    },
+  };
+}
+
+const plugins = [withoutYaml, bundlesApart, onFirstUse, pinoWithoutCallerLookup];
+
 const options = {
   // lambda.js is a small loader that runs lambda-app.js (the app) with V8's code cache; see src/lambda.ts.
   entryPoints: {
@@ -115,13 +164,14 @@ const options = {
   // closures made per request included, which cost a tenth of the server's CPU under load.
   // Logs report an error's name instead (logging.ts), and plugins are registered by explicit name.
   minify: true,
-  plugins: [withoutYaml, bundlesApart, onFirstUse, pinoWithoutCallerLookup],
+  plugins,
   logLevel: 'info',
 };
 
 if (!process.argv.includes('--watch')) {
-  await build(options);
+  await build({ ...options, plugins: [...plugins, await precompiledValidators(plugins)] });
 } else {
+  // While developing, routes compile their validators on first use (schemas change between builds).
   let local;
   const restartLocal = {
     name: 'restart-local',

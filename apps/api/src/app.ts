@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
-import { lazySchemaCompilers } from './lazy-schema-compilers';
+import { lazySchemaCompilers, type CompilersFactory } from './lazy-schema-compilers';
 import { loggerOptions, type LogStream } from './logging';
 import { RequestLogController } from './request-log-controller';
 import { drain } from './plugins/drain';
@@ -33,6 +33,8 @@ export interface AppOptions {
   logStream?: LogStream;
   /** The job table and where jobs run (jobs-config.ts). @default none: the job routes answer 503 */
   jobs?: JobsConfig;
+  /** How route schemas become validators and serializers. @default lazySchemaCompilers(): on first use, or as the build precompiled them */
+  schemaCompilers?: CompilersFactory;
 }
 
 declare module 'fastify' {
@@ -42,7 +44,7 @@ declare module 'fastify' {
   }
 }
 
-function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServerOptions {
+function fastifyOptions({ config, compute, logStream, schemaCompilers }: AppOptions): FastifyServerOptions {
   return {
     logger: loggerOptions(config.logLevel, compute, logStream),
     logController: new RequestLogController(),
@@ -57,7 +59,7 @@ function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServ
     // meta-schema at every start costs a Lambda cold start tens of milliseconds. Unchecked, the
     // meta-schema is not needed at all, and Ajv's adding it was most of making an Ajv instance.
     ajv: { customOptions: { validateSchema: false, meta: false } },
-    schemaController: { compilersFactory: lazySchemaCompilers() },
+    schemaController: { compilersFactory: schemaCompilers ?? lazySchemaCompilers() },
   };
 }
 

@@ -1,24 +1,37 @@
-import { AjvCompiler } from '@fastify/ajv-compiler';
+import type { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler, FastifyServerOptions } from 'fastify';
+import type { FastifySchemaCompiler, FastifySerializerCompiler, FastifyServerOptions } from 'fastify';
+import { precompiledValidator, type Validate } from './precompiled-validators';
 
-type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+export type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type AjvFactory = ReturnType<typeof AjvCompiler>;
-type Validate = ((data: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
 
-function lazyValidators(...factoryArgs: Parameters<AjvFactory>): FastifySchemaCompiler<unknown> {
-  const compile = AjvCompiler()(...factoryArgs);
-  return (route) => {
-    let compiled: Validate | undefined;
-    // Fastify reads the errors of a failed validation from the function it was given, and only then.
-    const validate: Validate = (data) => {
-      compiled ??= compile(route) as Validate;
-      const valid = compiled(data);
-      if (!valid) validate.errors = compiled.errors;
-      return valid;
-    };
-    return validate;
+/** Names a route's validator: one per method, URL and part of the request. */
+export const validatorKey = ({ method, url, httpPart }: { method: string; url: string; httpPart?: string }) =>
+  `${method} ${url} ${httpPart}`;
+
+function lazyValidators(precompiled: typeof precompiledValidator) {
+  return (...factoryArgs: Parameters<AjvFactory>): FastifySchemaCompiler<unknown> => {
+    // Ajv is loaded and set up for the first schema that has no precompiled validator, if any.
+    let compile: ReturnType<AjvFactory> | undefined;
+    const ajvCompiler = () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (compile ??= (require('@fastify/ajv-compiler') as { AjvCompiler: typeof AjvCompiler }).AjvCompiler()(...factoryArgs));
+    return (route) => onFirstUse(precompiled(validatorKey(route)) ?? (() => ajvCompiler()(route) as Validate));
   };
+}
+
+/** A validator made when it first validates. */
+function onFirstUse(make: () => Validate): Validate {
+  let made: Validate | undefined;
+  // Fastify reads the errors of a failed validation from the function it was given, and only then.
+  const validate: Validate = (data) => {
+    made ??= make();
+    const valid = made(data);
+    if (!valid) validate.errors = made.errors;
+    return valid;
+  };
+  return validate;
 }
 
 function lazySerializers(...factoryArgs: Parameters<ReturnType<typeof SerializerSelector>>): FastifySerializerCompiler<unknown> {
@@ -35,9 +48,11 @@ function lazySerializers(...factoryArgs: Parameters<ReturnType<typeof Serializer
  * Fastify's own compilers, deferred: each route's validator and serializer is compiled the first
  * time that route needs it instead of at start-up. A Lambda cold start then compiles the schemas
  * of the one route it answers, not those of every route. The routes' tests run every schema, so a
- * broken one still fails there rather than in production.
+ * broken one still fails there rather than in production. A validator the build compiled ahead of
+ * time (`precompiled`, by `validatorKey`) is used as it is: then a cold start neither loads Ajv
+ * nor compiles, which was a tenth of what the bundle added to it.
  */
-export function lazySchemaCompilers(): CompilersFactory {
+export function lazySchemaCompilers(precompiled = precompiledValidator): CompilersFactory {
   // Fastify types the factories by Ajv's own function types; these return plain functions of the same shape.
-  return { buildValidator: lazyValidators, buildSerializer: lazySerializers } as unknown as CompilersFactory;
+  return { buildValidator: lazyValidators(precompiled), buildSerializer: lazySerializers } as unknown as CompilersFactory;
 }
