@@ -91,15 +91,16 @@ const pinoWithoutCallerLookup = {
   },
 };
 
-// Route validators compiled while building (src/validator-catalogue.ts): the app is bundled and run
-// once to collect Ajv's standalone code for every route schema, which then takes the place of
-// src/precompiled-validators.ts in the bundles. A cold start then neither loads Ajv nor compiles.
-// Each validator's code runs when its route first validates. The code requires Ajv's small runtime
-// helpers and ajv-formats' formats, found from @fastify/ajv-compiler, which depends on both.
-async function precompiledValidators(plugins) {
+// Route validators and serializers compiled while building (src/schema-catalogue.ts): the app is
+// bundled and run once to collect the standalone code of every route schema, which then takes the
+// place of src/precompiled-schemas.ts in the bundles. A cold start then neither loads Ajv and
+// fast-json-stringify nor compiles. Each module's code runs when its route first needs it; what
+// it requires (Ajv's runtime helpers and ajv-formats' formats, fast-json-stringify's serializer) is
+// found from the compiler that wrote it, which depends on it.
+async function precompiledSchemas(plugins) {
   const catalogue = await build({
     stdin: {
-      contents: "require('./validator-catalogue').validatorCatalogue().then((sources) => process.stdout.write(JSON.stringify(sources)));",
+      contents: "require('./schema-catalogue').schemaCatalogue().then((catalogue) => process.stdout.write(JSON.stringify(catalogue)));",
       resolveDir: 'src',
       loader: 'ts',
     },
@@ -111,29 +112,50 @@ async function precompiledValidators(plugins) {
     plugins,
     logLevel: 'warning',
   });
-  const sources = JSON.parse(execFileSync(process.execPath, ['-'], { input: catalogue.outputFiles[0].text, encoding: 'utf8' }));
-  const contents = `const sources = {
-${sources.map(({ key, code }) => `${JSON.stringify(key)}: (module) => {\n${code}\n}`).join(',\n')}
-};
-exports.precompiledValidator = (key) => {
-  const source = Object.hasOwn(sources, key) ? sources[key] : undefined;
-  if (!source) return undefined;
+  const { validators, serializers } = JSON.parse(
+    execFileSync(process.execPath, ['-'], { input: catalogue.outputFiles[0].text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  );
+  const fromCompiler = (compiler) => {
+    const requireFrom = createRequire(createRequire(import.meta.url).resolve(compiler));
+    return ({ key, code }) => ({
+      key,
+      code: code.replace(/require\((["'])([^"']+)\1\)/g, (_, quote, id) => `require(${JSON.stringify(requireFrom.resolve(id))})`),
+    });
+  };
+  // Routes often share a schema (every error envelope, a GET and its HEAD): each code appears once.
+  const codes = [];
+  const table = (sources) =>
+    Object.fromEntries(
+      sources.map(({ key, code }) => {
+        const index = codes.indexOf(code);
+        return [key, index === -1 ? codes.push(code) - 1 : index];
+      }),
+    );
+  const tables = {
+    validators: table(validators.map(fromCompiler('@fastify/ajv-compiler'))),
+    serializers: table(serializers.map(fromCompiler('@fastify/fast-json-stringify-compiler'))),
+  };
+  const contents = `const codes = [
+${codes.map((code) => `(module) => {\n${code}\n}`).join(',\n')}
+];
+const loader = (table) => (key) => {
+  const code = Object.hasOwn(table, key) ? codes[table[key]] : undefined;
+  if (!code) return undefined;
   return () => {
     const module = { exports: {} };
-    source(module);
+    code(module);
     return module.exports;
   };
-};`;
-  const resolveDir = dirname(createRequire(import.meta.url).resolve('@fastify/ajv-compiler'));
+};
+exports.precompiledValidator = loader(${JSON.stringify(tables.validators)});
+exports.precompiledSerializer = loader(${JSON.stringify(tables.serializers)});`;
   return {
-    name: 'precompiled-validators',
+    name: 'precompiled-schemas',
     setup(esbuild) {
-      esbuild.onResolve({ filter: /^\.\/precompiled-validators$/ }, (args) =>
-        args.importer.endsWith('lazy-schema-compilers.ts')
-          ? { path: 'precompiled-validators', namespace: 'precompiled-validators' }
-          : undefined,
+      esbuild.onResolve({ filter: /^\.\/precompiled-schemas$/ }, (args) =>
+        args.importer.endsWith('lazy-schema-compilers.ts') ? { path: 'precompiled-schemas', namespace: 'precompiled-schemas' } : undefined,
       );
-      esbuild.onLoad({ filter: /.*/, namespace: 'precompiled-validators' }, () => ({ contents, resolveDir, loader: 'js' }));
+      esbuild.onLoad({ filter: /.*/, namespace: 'precompiled-schemas' }, () => ({ contents, resolveDir: '.', loader: 'js' }));
     },
   };
 }
@@ -169,9 +191,9 @@ const options = {
 };
 
 if (!process.argv.includes('--watch')) {
-  await build({ ...options, plugins: [...plugins, await precompiledValidators(plugins)] });
+  await build({ ...options, plugins: [...plugins, await precompiledSchemas(plugins)] });
 } else {
-  // While developing, routes compile their validators on first use (schemas change between builds).
+  // While developing, routes compile their validators and serializers on first use (schemas change between builds).
   let local;
   const restartLocal = {
     name: 'restart-local',

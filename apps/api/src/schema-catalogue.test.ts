@@ -2,15 +2,17 @@ import { createRequire } from 'node:module';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from './app';
 import { lazySchemaCompilers } from './lazy-schema-compilers';
-import type { Validate } from './precompiled-validators';
-import { validatorCatalogue, type PrecompiledValidatorSource } from './validator-catalogue';
+import { schemaCatalogue, type SchemaCatalogue } from './schema-catalogue';
 
-// The standalone code's requires, resolved as the build resolves them: from @fastify/ajv-compiler.
-const requireForCode = createRequire(require.resolve('@fastify/ajv-compiler'));
+// The standalone code's requires, resolved as the build resolves them: from the compilers that made it.
+const requireFrom = {
+  validators: createRequire(require.resolve('@fastify/ajv-compiler')),
+  serializers: createRequire(require.resolve('@fastify/fast-json-stringify-compiler')),
+};
 
-function load(code: string): Validate {
-  const module = { exports: {} as Validate };
-  new Function('module', 'exports', 'require', code)(module, module.exports, requireForCode);
+function load<T>(code: string, require: NodeJS.Require): T {
+  const module = { exports: {} as T };
+  new Function('module', 'exports', 'require', code)(module, module.exports, require);
   return module.exports;
 }
 
@@ -50,22 +52,25 @@ const REQUESTS: InjectOptions[] = [
   { method: 'GET', url: '/jobs?status=nope' },
 ];
 
-describe('the validators the build compiles ahead of time', () => {
-  let sources: PrecompiledValidatorSource[];
+describe('the validators and serializers the build compiles ahead of time', () => {
+  let catalogue: SchemaCatalogue;
   let precompiled: FastifyInstance;
   let compiledOnFirstUse: FastifyInstance;
-  const used = new Set<string>();
+  const used = { validators: new Set<string>(), serializers: new Set<string>() };
   beforeAll(async () => {
-    sources = await validatorCatalogue();
-    const byKey = new Map(sources.map(({ key, code }) => [key, code]));
+    catalogue = await schemaCatalogue();
+    const from = (kind: keyof SchemaCatalogue) => {
+      const byKey = new Map(catalogue[kind].map(({ key, code }) => [key, code]));
+      return <T>(key: string) => {
+        const code = byKey.get(key);
+        return code === undefined ? undefined : () => (used[kind].add(key), load<T>(code, requireFrom[kind]));
+      };
+    };
     const config = { logLevel: 'silent' as const, bodyLimitBytes: 1024 };
     precompiled = buildApp({
       config,
       compute: 'lambda',
-      schemaCompilers: lazySchemaCompilers((key) => {
-        const code = byKey.get(key);
-        return code === undefined ? undefined : () => (used.add(key), load(code));
-      }),
+      schemaCompilers: lazySchemaCompilers({ validator: from('validators'), serializer: from('serializers') }),
     });
     compiledOnFirstUse = buildApp({ config, compute: 'lambda' });
     await Promise.all([precompiled.ready(), compiledOnFirstUse.ready()]);
@@ -73,8 +78,9 @@ describe('the validators the build compiles ahead of time', () => {
   afterAll(() => Promise.all([precompiled.close(), compiledOnFirstUse.close()]));
 
   test('cover every part of every route that has a schema, HEAD routes included', () => {
-    const keys = sources.map(({ key }) => key);
-    expect(keys).toEqual(
+    const validators = catalogue.validators.map(({ key }) => key);
+    const serializers = catalogue.serializers.map(({ key }) => key);
+    expect(validators).toEqual(
       expect.arrayContaining([
         'GET /hello querystring',
         'HEAD /hello querystring',
@@ -83,18 +89,21 @@ describe('the validators the build compiles ahead of time', () => {
         'GET /jobs/:id params',
       ]),
     );
-    expect(new Set(keys).size).toBe(keys.length);
+    expect(serializers).toEqual(
+      expect.arrayContaining(['GET / 200 *', 'GET /hello 200 *', 'GET /hello 4xx *', 'POST /users 201 *', 'GET /ready 503 *']),
+    );
+    expect(new Set([...validators, ...serializers]).size).toBe(validators.length + serializers.length);
   });
 
   test.each(
     REQUESTS.map((request) => [`${request.method} ${request.url} ${String(request.payload ?? '')}`.slice(0, 90), request] as const),
-  )('%s is answered as with a validator compiled at run time', async (_, request) => {
+  )('%s is answered as with a validator and serializer compiled at run time', async (_, request) => {
     const [ours, theirs] = await Promise.all([precompiled.inject(request), compiledOnFirstUse.inject(request)]);
     expect({ status: ours.statusCode, body: comparable(ours.body) }).toEqual({ status: theirs.statusCode, body: comparable(theirs.body) });
   });
 
-  test('those answers came from the precompiled validators', () => {
-    expect([...used].sort()).toEqual(
+  test('those answers came from the precompiled validators and serializers', () => {
+    expect([...used.validators].sort()).toEqual(
       [
         'GET /hello querystring',
         'HEAD /goodbye querystring',
@@ -106,6 +115,9 @@ describe('the validators the build compiles ahead of time', () => {
         'GET /jobs/:id params',
         'GET /jobs querystring',
       ].sort(),
+    );
+    expect([...used.serializers]).toEqual(
+      expect.arrayContaining(['GET /hello 200 *', 'GET /hello 4xx *', 'GET /work 200 *', 'POST /users 201 *', 'POST /jobs 5xx *']),
     );
   });
 });
