@@ -6,23 +6,27 @@ import { IMAGE_NODE_VERSION, nodeBinary, nodeVersion } from './node-binaries';
 import { API_DIST, CACHE, PRIME_SCRIPT } from './paths';
 import { median, pairedRatios, spreadNote, type Row } from './stats';
 
-// Loads the handler and answers one event, as the first invocation of a fresh execution environment does.
+// Loads the handler and answers one event, as the first invocation of a fresh execution environment
+// does, and says when it answered, from the process's own start (performance.now() counts from it).
 const COLD_START = `
 const { handler } = require(process.argv[1]);
 const context = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 3000 };
-handler(JSON.parse(process.argv[2]), context).then((result) => { if (result.statusCode !== 200) process.exit(3); });
+handler(JSON.parse(process.argv[2]), context).then((result) => {
+  if (result.statusCode !== 200) process.exit(3);
+  process.stdout.write('\\nanswered ' + performance.now() + '\\n');
+});
 `;
 
 // The same, with each phase timed from the process's own start (performance.now() counts from it):
 // Node's start to the first line of the script, evaluating the bundle (the app built, its plugins
 // registered), the app's ready() (what the first invocation waits for; an event the handler refuses
-// at once after it measures that alone), then the first real request.
+// at once after it, null, which takes no checking, measures that alone), then the first real request.
 const PHASED_COLD_START = `
 const started = performance.now();
 const { handler } = require(process.argv[1]);
 const evaluated = performance.now();
 const context = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 3000 };
-handler({}, context).then((refused) => {
+handler(null, context).then((refused) => {
   const ready = performance.now();
   return handler(JSON.parse(process.argv[2]), context).then((result) => {
     if (refused.statusCode !== 400 || result.statusCode !== 200) process.exit(3);
@@ -48,15 +52,26 @@ function timePhases(node: string, handlerFile: string, event: string, compileCac
   return JSON.parse(line.slice('phases '.length)) as Record<(typeof PHASES)[number], number>;
 }
 
-function timeColdStart(node: string, handlerFile: string, event: string, compileCache?: string): Promise<number> {
+interface ColdStart {
+  /** From spawning the process to its exit. */
+  spawnToExitMs: number;
+  /** From the process's own start to the first answer. */
+  fromProcessStartMs: number;
+}
+
+function timeColdStart(node: string, handlerFile: string, event: string, compileCache?: string): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const env = { ...process.env, LOG_LEVEL: 'info', ...(compileCache ? { NODE_COMPILE_CACHE: compileCache } : {}) };
-    const child = spawn(node, ['-e', COLD_START, handlerFile, event], { env, stdio: 'ignore' });
+    const child = spawn(node, ['-e', COLD_START, handlerFile, event], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`${handlerFile} on ${node} exited ${code}`));
-      else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+    child.once('close', (code) => {
+      const spawnToExitMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const answered = /^answered (\S+)$/m.exec(output);
+      if (code !== 0 || !answered) reject(new Error(`${handlerFile} on ${node} exited ${code} without answering`));
+      else resolve({ spawnToExitMs, fromProcessStartMs: Number(answered[1]) });
     });
   });
 }
@@ -74,7 +89,8 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
   rmSync(compileCache, { recursive: true, force: true });
   rmSync(shippedDir, { recursive: true, force: true });
   mkdirSync(shippedDir, { recursive: true });
-  for (const file of ['lambda.js', 'lambda-app.js']) copyFileSync(join(API_DIST, file), join(shippedDir, file));
+  // With the checker the app loads for an event its plain check cannot vouch for, as the image has it.
+  for (const file of ['lambda.js', 'lambda-app.js', 'typebox-checker.js']) copyFileSync(join(API_DIST, file), join(shippedDir, file));
   const imageNode = nodeBinary(IMAGE_NODE_VERSION);
   execFileSync(imageNode, [PRIME_SCRIPT, 'code-cache', join(shippedDir, 'lambda.js')], { env: { ...process.env, LOG_LEVEL: 'silent' } });
   const shipped = join(shippedDir, 'lambda.js');
@@ -84,15 +100,17 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
     { label: `image's Node v${IMAGE_NODE_VERSION}, caches as shipped`, binary: imageNode, bundle: shipped, cache: compileCache, goal: 2 },
   ];
   for (const { label, binary, bundle, cache, goal } of nodes) {
-    const ours: number[] = [];
-    const floor: number[] = [];
+    const oursTimed: ColdStart[] = [];
+    const floorTimed: ColdStart[] = [];
     // The first run reads the files from disk (and fills the compile cache where there is one).
     await timeColdStart(binary, bundle, event, cache);
     await timeColdStart(binary, trivial, event, cache);
     for (let round = 0; round < rounds; round++) {
-      ours.push(await timeColdStart(binary, bundle, event, cache));
-      floor.push(await timeColdStart(binary, trivial, event, cache));
+      oursTimed.push(await timeColdStart(binary, bundle, event, cache));
+      floorTimed.push(await timeColdStart(binary, trivial, event, cache));
     }
+    const ours = oursTimed.map((timed) => timed.spawnToExitMs);
+    const floor = floorTimed.map((timed) => timed.spawnToExitMs);
     rows.push(
       { metric: `Cold init, ${label}: bundle`, value: median(ours), unit: 'ms', note: spreadNote(ours, 'ms') },
       { metric: `Cold init, ${label}: trivial handler`, value: median(floor), unit: 'ms', note: spreadNote(floor, 'ms') },
@@ -104,6 +122,34 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
         note: spreadNote(pairedRatios(ours, floor), '×'),
       },
     );
+    if (cache) {
+      // As Lambda counts a cold start: from the process's start, not from the spawn, to the first
+      // answer, not to the exit. What the bundle adds to the floor there is what the goal is about.
+      const oursFromStart = oursTimed.map((timed) => timed.fromProcessStartMs);
+      const floorFromStart = floorTimed.map((timed) => timed.fromProcessStartMs);
+      const added = oursFromStart.map((ms, i) => ms - (floorFromStart[i] as number));
+      rows.push(
+        {
+          metric: `Cold init from process start, ${label}: bundle`,
+          value: median(oursFromStart),
+          unit: 'ms',
+          note: spreadNote(oursFromStart, 'ms'),
+        },
+        {
+          metric: `Cold init from process start, ${label}: trivial handler`,
+          value: median(floorFromStart),
+          unit: 'ms',
+          note: spreadNote(floorFromStart, 'ms'),
+        },
+        {
+          metric: `Cold init from process start, ${label}: bundle − trivial`,
+          value: median(added),
+          unit: 'ms',
+          goal: { direction: 'at-most', target: 25 },
+          note: spreadNote(added, 'ms'),
+        },
+      );
+    }
   }
   // Where the shipped bundle's milliseconds go, on the image's Node with its caches.
   const phases = Object.fromEntries(PHASES.map((phase) => [phase, [] as number[]])) as Record<(typeof PHASES)[number], number[]>;

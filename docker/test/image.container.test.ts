@@ -33,8 +33,10 @@ describe('the image', () => {
     expect(await inImage('id -u; id -g')).toBe('1000\n1000');
   });
 
-  test('holds the bundles (both computes, the job task and the job runtime) and the runtime client, and no sources or build tools', async () => {
-    expect(await inImage('ls /app/dist')).toBe('job.js\njobs-runtime.js\nlambda-app.js\nlambda-app.js.cache\nlambda.js\nserver.js');
+  test('holds the bundles (both computes, the job task, the job runtime and the event checker) and the runtime client, and no sources or build tools', async () => {
+    expect(await inImage('ls /app/dist')).toBe(
+      'job.js\njobs-runtime.js\nlambda-app.js\nlambda-app.js.cache\nlambda.js\nserver.js\ntypebox-checker.js',
+    );
     expect((await inImage('ls /app/node_modules')).split('\n')).toContain('aws-lambda-ric');
     expect(await inImage('ls /app/node_modules | grep -cE "^(typescript|esbuild|jest|@swc|fastify)$" || true')).toBe('0');
     expect(await inImage('test -e /src || test -e /ric || echo none')).toBe('none');

@@ -131,6 +131,9 @@ describe('buildApp', () => {
       ].sort(),
     );
     expect(doc.paths['/users'].post.requestBody.content['application/json'].schema.required).toEqual(['email']);
+    // Made once, by a twin of the app that registers @fastify/swagger, and served the same after.
+    expect((await app.inject('/openapi.json')).body).toBe(res.body);
+    expect(app.hasPlugin('@fastify/swagger')).toBe(false);
   });
 
   test('while draining: /ready and other requests get the same 503 DRAINING, /health stays 200, every connection closes', async () => {

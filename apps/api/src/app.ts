@@ -2,12 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
-import { lazySchemaCompilers } from './lazy-schema-compilers';
+import { lazySchemaCompilers, type CompilersFactory } from './lazy-schema-compilers';
 import { loggerOptions, type LogStream } from './logging';
 import { RequestLogController } from './request-log-controller';
 import { drain } from './plugins/drain';
 import { errorEnvelope } from './plugins/error-envelope';
-import { openapi } from './plugins/openapi';
+import { openapi, servedOpenapi } from './plugins/openapi';
 import { requestIdHeader } from './plugins/request-id-header';
 import { unreadBody } from './plugins/unread-body';
 import { requestIdFor } from './request-id';
@@ -33,6 +33,8 @@ export interface AppOptions {
   logStream?: LogStream;
   /** The job table and where jobs run (jobs-config.ts). @default none: the job routes answer 503 */
   jobs?: JobsConfig;
+  /** How route schemas become validators and serializers. @default lazySchemaCompilers(): on first use, or as the build precompiled them */
+  schemaCompilers?: CompilersFactory;
 }
 
 declare module 'fastify' {
@@ -42,7 +44,7 @@ declare module 'fastify' {
   }
 }
 
-function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServerOptions {
+function fastifyOptions({ config, compute, logStream, schemaCompilers }: AppOptions): FastifyServerOptions {
   return {
     logger: loggerOptions(config.logLevel, compute, logStream),
     logController: new RequestLogController(),
@@ -54,17 +56,24 @@ function fastifyOptions({ config, compute, logStream }: AppOptions): FastifyServ
     return503OnClosing: false,
     clientErrorHandler,
     // Route schemas come from TypeBox and are tested; checking them against the JSON Schema
-    // meta-schema at every start costs a Lambda cold start tens of milliseconds.
-    ajv: { customOptions: { validateSchema: false } },
-    schemaController: { compilersFactory: lazySchemaCompilers() },
+    // meta-schema at every start costs a Lambda cold start tens of milliseconds. Unchecked, the
+    // meta-schema is not needed at all, and Ajv's adding it was most of making an Ajv instance.
+    ajv: { customOptions: { validateSchema: false, meta: false } },
+    schemaController: { compilersFactory: schemaCompilers ?? lazySchemaCompilers() },
   };
 }
 
 /** Builds the service. Never listens: the entrypoints decide how requests arrive. */
 export function buildApp(options: AppOptions): FastifyInstance {
+  return build(options, false);
+}
+
+/** `documenting`: the app registers @fastify/swagger itself, for its twin to make the OpenAPI document (plugins/openapi.ts). */
+function build(options: AppOptions, documenting: boolean): FastifyInstance {
   const app = Fastify(fastifyOptions(options)).withTypeProvider<TypeBoxTypeProvider>();
 
-  void app.register(openapi);
+  if (documenting) void app.register(openapi);
+  else void app.register(servedOpenapi, { documented: () => build(options, true) });
   void app.register(errorEnvelope);
   void app.register(drain);
   void app.register(unreadBody);

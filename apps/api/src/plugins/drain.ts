@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody } from '../http-error';
-import { FASTIFY_RANGE } from './fastify-range';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,5 +45,5 @@ export const drain = fp(
       done();
     });
   },
-  { name: 'drain', fastify: FASTIFY_RANGE },
+  { name: 'drain' },
 );

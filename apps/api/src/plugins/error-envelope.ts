@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody, HttpError } from '../http-error';
-import { FASTIFY_RANGE } from './fastify-range';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -52,5 +51,5 @@ export const errorEnvelope = fp(
       return reply.code(404).send(errorBody('NOT_FOUND', `Route ${request.method} ${url} not found`));
     });
   },
-  { name: 'error-envelope', fastify: FASTIFY_RANGE },
+  { name: 'error-envelope' },
 );

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { FASTIFY_RANGE } from './fastify-range';
 
 /** Echoes the request id (see request-id.ts) so a caller can quote it when reporting a problem. */
 export const requestIdHeader = fp(
@@ -11,5 +10,5 @@ export const requestIdHeader = fp(
       done();
     });
   },
-  { name: 'request-id-header', fastify: FASTIFY_RANGE },
+  { name: 'request-id-header' },
 );

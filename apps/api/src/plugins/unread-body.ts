@@ -1,7 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { FASTIFY_RANGE } from './fastify-range';
 
 /** How much of a refused body is read and thrown away before the connection is cut instead. */
 export const UNREAD_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -51,5 +50,5 @@ export const unreadBody = fp(
       void discardRest(request.raw).then(() => done());
     });
   },
-  { name: 'unread-body', fastify: FASTIFY_RANGE },
+  { name: 'unread-body' },
 );
