@@ -93,6 +93,42 @@ describe.each(EVENT_KINDS)('%s events', (kind) => {
   });
 });
 
+describe('request ids', () => {
+  const requestIdOf = (result: unknown) => readLambdaResult(result).headers['x-request-id'];
+
+  test('invocations in flight together each carry their own Lambda request id', async () => {
+    const contexts = Array.from({ length: 4 }, () => lambdaContext('test', 3000));
+    // /work keeps each request open for a few milliseconds, so they overlap.
+    const results = await Promise.all(
+      contexts.map((context) => handler(toLambdaEvent('alb', { method: 'GET', path: '/work', query: 'ms=5' }), context)),
+    );
+    expect(results.map(requestIdOf)).toEqual(contexts.map((context) => [context.awsRequestId]));
+  });
+
+  test('the first invocation carries its request id even before the app has finished starting', async () => {
+    const fresh = buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 4096 }, compute: 'lambda' });
+    try {
+      const context = lambdaContext('test', 3000);
+      expect(
+        requestIdOf(await createLambdaHandler(fresh)(toLambdaEvent('api-gateway-v2', { method: 'GET', path: '/health' }), context)),
+      ).toEqual([context.awsRequestId]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('without a Lambda request id, the ALB trace root is the id', async () => {
+    const event = toLambdaEvent('alb', {
+      method: 'GET',
+      path: '/health',
+      headers: { 'x-amzn-trace-id': 'Root=1-67891233-abcdef012345678912345678' },
+    });
+    expect(requestIdOf(await handler(event, { ...lambdaContext('test', 3000), awsRequestId: '' }))).toEqual([
+      '1-67891233-abcdef012345678912345678',
+    ]);
+  });
+});
+
 test('API Gateway REST strips the stage when the path carries it', async () => {
   const result = await handler(
     toLambdaEvent('api-gateway-v1', { method: 'GET', path: '/goodbye' }, { stage: 'prod', stageInPath: true }),
