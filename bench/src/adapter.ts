@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, pairedRatios, spreadNote, type Row } from './stats';
+import { measured, pairedRatios, type Row } from './stats';
 
 /** Lambda adapter throughput in process: our bundled handler against serverless-express and bare inject. */
 export async function measureAdapter(rounds: number, seconds: number): Promise<Row[]> {
@@ -20,19 +20,18 @@ export async function measureAdapter(rounds: number, seconds: number): Promise<R
   const ratios = (a: string, b: string) => pairedRatios(series(a), series(b));
   const figure = (metric: string, name: string, extra = '') => ({
     metric,
-    value: median(series(name)),
+    ...measured(series(name)),
     unit: 'inv/s',
-    note: `${spreadNote(series(name), 'inv/s')}${extra}`,
+    ...(extra ? { note: extra } : {}),
   });
   const ratio = (metric: string, a: string, b: string, target: number) => ({
     metric,
-    value: median(ratios(a, b)),
+    ...measured(ratios(a, b)),
     unit: '×',
     goal: { direction: 'at-least' as const, target },
-    note: spreadNote(ratios(a, b), '×'),
   });
   return [
-    figure('Lambda: switchyard handler, ALB event', 'switchyard-alb', `; ${seconds} s rounds, sequential invocations`),
+    figure('Lambda: switchyard handler, ALB event', 'switchyard-alb', `${seconds} s rounds, sequential invocations`),
     figure('Lambda: switchyard handler, API GW v2 event', 'switchyard-v2'),
     figure('Lambda: serverless-express + express 5, ALB', 'serverless-express-alb'),
     figure('Lambda: serverless-express + express 5, API GW v2', 'serverless-express-v2'),

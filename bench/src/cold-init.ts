@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { IMAGE_NODE_VERSION, nodeBinary, nodeVersion } from './node-binaries';
 import { API_DIST, CACHE, PRIME_SCRIPT } from './paths';
-import { median, pairedRatios, spreadNote, type Row } from './stats';
+import { measured, pairedRatios, type Row } from './stats';
 
 // Loads the handler and answers one event, as the first invocation of a fresh execution environment
 // does, and says when it answered, from the process's own start (performance.now() counts from it).
@@ -112,14 +112,13 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
     const ours = oursTimed.map((timed) => timed.spawnToExitMs);
     const floor = floorTimed.map((timed) => timed.spawnToExitMs);
     rows.push(
-      { metric: `Cold init, ${label}: bundle`, value: median(ours), unit: 'ms', note: spreadNote(ours, 'ms') },
-      { metric: `Cold init, ${label}: trivial handler`, value: median(floor), unit: 'ms', note: spreadNote(floor, 'ms') },
+      { metric: `Cold init, ${label}: bundle`, ...measured(ours), unit: 'ms', },
+      { metric: `Cold init, ${label}: trivial handler`, ...measured(floor), unit: 'ms', },
       {
         metric: `Cold init, ${label}: bundle / trivial`,
-        value: median(pairedRatios(ours, floor)),
+        ...measured(pairedRatios(ours, floor)),
         unit: '×',
         ...(goal ? { goal: { direction: 'at-most' as const, target: goal } } : {}),
-        note: spreadNote(pairedRatios(ours, floor), '×'),
       },
     );
     if (cache) {
@@ -131,22 +130,19 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
       rows.push(
         {
           metric: `Cold init from process start, ${label}: bundle`,
-          value: median(oursFromStart),
+          ...measured(oursFromStart),
           unit: 'ms',
-          note: spreadNote(oursFromStart, 'ms'),
         },
         {
           metric: `Cold init from process start, ${label}: trivial handler`,
-          value: median(floorFromStart),
+          ...measured(floorFromStart),
           unit: 'ms',
-          note: spreadNote(floorFromStart, 'ms'),
         },
         {
           metric: `Cold init from process start, ${label}: bundle − trivial`,
-          value: median(added),
+          ...measured(added),
           unit: 'ms',
           goal: { direction: 'at-most', target: 25 },
-          note: spreadNote(added, 'ms'),
         },
       );
     }
@@ -161,9 +157,8 @@ export async function measureColdInit(rounds: number): Promise<Row[]> {
   for (const phase of PHASES)
     rows.push({
       metric: `Cold init phases, image's Node, caches as shipped: ${PHASE_NAMES[phase]}`,
-      value: median(phases[phase]),
+      ...measured(phases[phase]),
       unit: 'ms',
-      note: spreadNote(phases[phase], 'ms'),
     });
   rows.push({
     metric: 'Lambda bundle size (lambda-app.js)',

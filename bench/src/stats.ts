@@ -35,11 +35,6 @@ export function spreadText({ rounds, min, max }: Spread, unit: string): string {
   return `median of ${rounds} (min ${formatFigure(min)}, max ${formatFigure(max)}${unit === '×' ? '×' : ` ${unit}`})`;
 }
 
-/** spreadText of a series, for figures printed without a row. */
-export function spreadNote(values: readonly number[], unit: string): string {
-  return spreadText(measured(values).spread, unit);
-}
-
 export type Direction = 'at-least' | 'at-most';
 
 export interface Row {

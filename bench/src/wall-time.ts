@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { REPOSITORY_ROOT } from './paths';
-import { median, spreadNote, type Row } from './stats';
+import { measured, type Row } from './stats';
 
 /** Wall time of a whole command, as a person at a terminal waits for it; fails loudly if it fails. */
 export function wallSeconds(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
@@ -26,12 +26,11 @@ export function measureSynth(rounds: number): Row[] {
   return [
     {
       metric: 'pnpm cdktf synth, whole process',
-      value: median(whole),
+      ...measured(whole),
       unit: 's',
       goal: { direction: 'at-most', target: 3 },
-      note: spreadNote(whole, 's'),
     },
-    { metric: 'synth, the CDKTF app alone', value: median(app), unit: 's', note: spreadNote(app, 's') },
+    { metric: 'synth, the CDKTF app alone', ...measured(app), unit: 's', },
   ];
 }
 
@@ -52,12 +51,11 @@ export function measureTestSuite(rounds: number): Row[] {
   return [
     {
       metric: 'test tier (unit, app, Lambda, parity, constructs), no cache',
-      value: median(tests),
+      ...measured(tests),
       unit: 's',
       goal: { direction: 'at-most', target: 60 },
-      note: spreadNote(tests, 's'),
     },
-    { metric: 'terraform tier (offline terraform), no cache', value: median(terraform), unit: 's', note: spreadNote(terraform, 's') },
-    { metric: 'pnpm test, turbo cache', value: median(cached), unit: 's', note: spreadNote(cached, 's') },
+    { metric: 'terraform tier (offline terraform), no cache', ...measured(terraform), unit: 's', },
+    { metric: 'pnpm test, turbo cache', ...measured(cached), unit: 's', },
   ];
 }

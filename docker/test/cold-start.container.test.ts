@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { markdownTable, median, pairedRatios, spreadNote, type Row } from '@switchyard/bench/stats';
+import { markdownTable, measured, pairedRatios, type Row } from '@switchyard/bench/stats';
 import { toLambdaEvent } from '@switchyard/lambda-local/events';
 import { readLambdaResult } from '@switchyard/lambda-local/results';
 import { startRuntimeApi } from '@switchyard/lambda-local/runtime-api';
@@ -155,17 +155,15 @@ describe(`cold starts as Lambda runs the image (${PAIRS} interleaved rounds)`, (
       return [
         {
           metric: `from ${origin}: bundle / trivial handler`,
-          value: median(ratios),
+          ...measured(ratios),
           unit: '×',
           ...(goals.ratio ? { goal: goals.ratio } : {}),
-          note: spreadNote(ratios, '×'),
         },
         {
           metric: `from ${origin}: bundle − trivial handler`,
-          value: median(extra),
+          ...measured(extra),
           unit: 'ms',
           ...(goals.addedMs ? { goal: goals.addedMs } : {}),
-          note: spreadNote(extra, 'ms'),
         },
       ];
     };
@@ -173,21 +171,18 @@ describe(`cold starts as Lambda runs the image (${PAIRS} interleaved rounds)`, (
       ...order.flatMap((variant) => [
         {
           metric: `podman run → first response: ${variant}`,
-          value: median(total(variant)),
+          ...measured(total(variant)),
           unit: 'ms',
-          note: spreadNote(total(variant), 'ms'),
         },
         {
           metric: `podman run → first poll: ${variant}`,
-          value: median(toPoll(variant)),
+          ...measured(toPoll(variant)),
           unit: 'ms',
-          note: spreadNote(toPoll(variant), 'ms'),
         },
         {
           metric: `Node process start → first response: ${variant}`,
-          value: median(fromStart(variant)),
+          ...measured(fromStart(variant)),
           unit: 'ms',
-          note: spreadNote(fromStart(variant), 'ms'),
         },
       ]),
       ...againstFloor('podman run', total('bundle'), total('trivial handler'), { ratio: { direction: 'at-most', target: 1.6 } }),
@@ -197,9 +192,8 @@ describe(`cold starts as Lambda runs the image (${PAIRS} interleaved rounds)`, (
       }),
       {
         metric: 'compile cache off / on',
-        value: median(pairedRatios(total('bundle, compile cache off'), total('bundle'))),
+        ...measured(pairedRatios(total('bundle, compile cache off'), total('bundle'))),
         unit: '×',
-        note: spreadNote(pairedRatios(total('bundle, compile cache off'), total('bundle')), '×'),
       },
     ];
     process.stdout.write(`\ncold starts as uid ${LAMBDA_USER}, read-only root, /tmp writable:\n${markdownTable(rows)}\n`);
@@ -229,13 +223,12 @@ describe(`Fargate starts, with and without Node's compile cache (${PAIRS} interl
       uncached.push(round % 2 ? a : b);
     }
     const rows: Row[] = [
-      { metric: 'podman run → /ready: compile cache on', value: median(cached), unit: 'ms', note: spreadNote(cached, 'ms') },
-      { metric: 'podman run → /ready: compile cache off', value: median(uncached), unit: 'ms', note: spreadNote(uncached, 'ms') },
+      { metric: 'podman run → /ready: compile cache on', ...measured(cached), unit: 'ms', },
+      { metric: 'podman run → /ready: compile cache off', ...measured(uncached), unit: 'ms', },
       {
         metric: 'compile cache off / on',
-        value: median(pairedRatios(uncached, cached)),
+        ...measured(pairedRatios(uncached, cached)),
         unit: '×',
-        note: spreadNote(pairedRatios(uncached, cached), '×'),
       },
     ];
     expect(cached).toHaveLength(PAIRS);
