@@ -5,18 +5,19 @@ import { parseArgs } from 'node:util';
 import { measureAdapter } from './adapter';
 import { measureColdInit } from './cold-init';
 import { measureProfile } from './cpu-profile';
+import { measureMethodSplit } from './method-split';
 import { cliArgs, RESULTS } from './paths';
-import { updateBenchmarksPage } from './results-tables';
+import { updateBenchmarksPage, type BenchResults } from './results-tables';
 import { markdownTable, meetsGoal, type Row } from './stats';
 import { measureThroughput } from './throughput';
 import { measureSynth, measureTestSuite } from './wall-time';
 
 /*
- * pnpm bench [--quick] [--only http,profile,lambda,cold,synth,tests]
+ * pnpm bench [--quick] [--only http,method,profile,lambda,cold,synth,tests]
  * Prints a table of figures, ratios and goals and writes bench/results/latest.json, then docs/benchmarks.md's
  * tables from it. Never fails on a missed goal: the table says which are met.
  */
-const SUITES = ['http', 'profile', 'lambda', 'cold', 'synth', 'tests'] as const;
+const SUITES = ['http', 'method', 'profile', 'lambda', 'cold', 'synth', 'tests'] as const;
 type Suite = (typeof SUITES)[number];
 
 async function main(): Promise<void> {
@@ -26,19 +27,22 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
   const quick = values.quick;
 
-  const measured: Array<{ suite: Suite; measuredAt: string; rows: Row[] }> = [];
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const measured: SuiteResults[] = [];
   const failures: string[] = [];
   const run = async (suite: Suite, measure: () => Promise<Row[]> | Row[]) => {
     if (!only.includes(suite)) return;
     console.error(`${suite}...`);
     try {
-      measured.push({ suite, measuredAt: new Date().toISOString(), rows: await measure() });
+      measured.push({ suite, measuredAt: new Date().toISOString(), machine, rows: await measure() });
     } catch (err) {
-      // One broken measurement must not throw away the others.
+      // One broken measurement must not throw away the others; it is said now and again at the end.
       failures.push(`${suite}: ${(err as Error).message}`);
+      console.error(`${suite} failed: ${(err as Error).message}`);
     }
   };
   await run('http', () => (quick ? measureThroughput(1, { warmupSeconds: 1, durationSeconds: 3 }) : measureThroughput(5)));
+  await run('method', () => (quick ? measureMethodSplit(1, { warmupSeconds: 1, durationSeconds: 3 }) : measureMethodSplit(5)));
   await run('profile', () => (quick ? measureProfile(1, { warmupSeconds: 1, durationSeconds: 2 }) : measureProfile(3)));
   await run('lambda', () => (quick ? measureAdapter(1, 1) : measureAdapter(5, 3)));
   await run('cold', () => measureColdInit(quick ? 3 : 15));
@@ -56,7 +60,6 @@ async function main(): Promise<void> {
   console.log(missed.length ? `goals not met: ${missed.join('; ')}` : 'every goal measured here is met');
 
   mkdirSync(RESULTS, { recursive: true });
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
   const results: Results = { quick, machine, suites, table };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   // The page shows the last full run; a quick run's figures are not ones to publish.
@@ -67,10 +70,21 @@ async function main(): Promise<void> {
   if (failures.length) throw new Error(`measurements that failed:\n${failures.join('\n')}`);
 }
 
+type Machine = BenchResults['machine'];
+
+/** Each suite says where it was measured: one kept from an earlier run may have been measured elsewhere. */
+interface SuiteResults {
+  suite: Suite;
+  measuredAt: string;
+  machine: Machine;
+  rows: Row[];
+}
+
 interface Results {
   quick: boolean;
-  machine: Record<string, unknown>;
-  suites: Array<{ suite: Suite; measuredAt: string; rows: Row[] }>;
+  /** The machine of this run. */
+  machine: Machine;
+  suites: SuiteResults[];
   table: string;
 }
 

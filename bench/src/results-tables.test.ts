@@ -63,6 +63,14 @@ describe('the tables a reader sees', () => {
     expect(shown).toContain('**lambda**, measured 2026-11-29 17:55 UTC:');
   });
 
+  test('say where a suite kept from a run on another machine was measured', () => {
+    const [first, ...rest] = FIXTURE.suites;
+    const elsewhere = { cpus: 2, cpuModel: 'Intel(R) Xeon(R) Processor', memoryGiB: 24, node: 'v20.20.2' };
+    const mixed = lines(renderResultsTables({ ...FIXTURE, suites: [{ ...first!, machine: elsewhere }, ...rest] }));
+    expect(mixed).toContain('**http**, measured 2026-11-29 17:50 UTC on 2 CPUs (Intel(R) Xeon(R) Processor), 24 GiB of memory, Node v20.20.2:');
+    expect(mixed).toContain('**lambda**, measured 2026-11-29 17:55 UTC:');
+  });
+
   test('put each server’s CPU time per request beside its req/s, median, min and max', () => {
     expect(shown).toContain('| server | req/s, median | min | max | CPU µs per request, median | min | max | runs | note |');
     expect(shown).toContain('| HTTP: switchyard | 58,128 | 56,589 | 60,269 | 17.3 | 16.7 | 17.8 | 3 | 10 s |');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PLACEMENT, pinnedCommand, placementNote } from './cpu-pinning';
-import type { LoadJob, LoadResult } from './load-worker';
+import { assertClean, measuredWithOneRetry, type LoadJob, type LoadResult } from './load';
 import { IMAGE_NODE_VERSION, nodeBinary } from './node-binaries';
 import { API_DIST, PEERS } from './paths';
 import { startServerProcess, type ServerUnderLoad } from './processes';
@@ -43,9 +43,9 @@ export const TARGETS = {
 };
 export type Target = keyof typeof TARGETS;
 
-/** Runs the load worker on its CPU and returns what it measured. */
-export function applyLoad(job: LoadJob): Promise<LoadResult> {
-  const [command, args] = pinnedCommand(PLACEMENT?.load, process.execPath, [
+/** Runs the load worker on its CPU (`cpu`, by default the placement's) and returns what it measured. */
+export function applyLoad(job: LoadJob, cpu = PLACEMENT?.load): Promise<LoadResult> {
+  const [command, args] = pinnedCommand(cpu, process.execPath, [
     '--import',
     'tsx',
     join(__dirname, 'load-worker.ts'),
@@ -89,7 +89,7 @@ async function measureOnce(target: Target, shape: LoadShape, timing: Timing): Pr
       ...timing,
       serverPid: server.child.pid as number,
     });
-    if (result.errors || result.non2xx) throw new Error(`${name}: ${result.errors} errors and ${result.non2xx} non-2xx under load`);
+    assertClean(name, result);
     return {
       requestsPerSecond: result.requestsPerSecond,
       serverCpu: (result.serverCpuSeconds * 1e6) / result.requests,
@@ -116,7 +116,7 @@ export async function measureThroughput(rounds: number, timing: Timing = TIMING,
   for (let round = 1; round <= rounds; round++) {
     for (const shape of shapes) {
       for (const target of targets) {
-        const sample = await measureOnce(target, shape, timing);
+        const sample = await measuredWithOneRetry(() => measureOnce(target, shape, timing));
         samples.set(key(shape, target), [...(samples.get(key(shape, target)) ?? []), sample]);
         console.error(
           `  ${shape.name}, round ${round}: ${TARGETS[target].name.padEnd(24)} ${Math.round(sample.requestsPerSecond)} req/s, ` +
