@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { cliArgs } from './paths';
+import { updateReadmeFigures } from './readme-figures';
 import { updateBenchmarksPage } from './results-tables';
 
 /*
  * pnpm bench:tables [--check]
- * Rewrites docs/benchmarks.md's generated tables from bench/results/latest.json. With --check it
- * writes nothing and exits 1 when the page's tables are not what the results render.
+ * Rewrites docs/benchmarks.md's generated tables from bench/results/latest.json, and the README's
+ * performance figures from it and bench/results/container-cold-start.json. With --check it writes
+ * nothing and exits 1 when either is not what the results render.
  */
 const USAGE = `usage: pnpm bench:tables [--check]
-  rewrites the tables between the bench-tables markers in docs/benchmarks.md from bench/results/latest.json
+  rewrites the tables between the bench-tables markers in docs/benchmarks.md from bench/results/latest.json,
+  and the figures between the bench-figures markers in README.md from it and bench/results/container-cold-start.json
   --check   write nothing; exit 1 if the tables are out of date
   --help    this text`;
 
@@ -30,11 +33,14 @@ if (values.help) {
 
 try {
   const { file, stale } = updateBenchmarksPage({ check: values.check });
-  if (values.check && stale) {
-    console.error(`bench:tables: ${file} is out of date with bench/results/latest.json; run pnpm bench:tables`);
+  const readmeStale = updateReadmeFigures({ check: values.check });
+  const outdated = [stale && file, readmeStale && 'README.md'].filter(Boolean);
+  if (values.check && outdated.length) {
+    console.error(`bench:tables: ${outdated.join(' and ')} out of date with bench/results/; run pnpm bench:tables`);
     process.exit(1);
   }
-  console.log(values.check ? `${file}: tables up to date` : stale ? `${file}: tables rewritten` : `${file}: tables already up to date`);
+  const said = (name: string, was: boolean) => `${name}: ${values.check ? 'up to date' : was ? 'rewritten' : 'already up to date'}`;
+  console.log(`${said(`${file} tables`, stale)}\n${said('README.md figures', readmeStale)}`);
 } catch (err) {
   console.error(`bench:tables: ${(err as Error).message}`);
   process.exit(1);

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureAdapter } from './adapter';
 import { measureColdInit } from './cold-init';
+import { thisMachine, type Machine } from './container-cold-start';
 import { measureProfile } from './cpu-profile';
 import { measureMethodSplit } from './method-split';
 import { cliArgs, RESULTS } from './paths';
-import { updateBenchmarksPage, type BenchResults } from './results-tables';
+import { updateReadmeFigures } from './readme-figures';
+import { updateBenchmarksPage } from './results-tables';
 import { markdownTable, meetsGoal, type Row } from './stats';
 import { measureThroughput } from './throughput';
 import { measureSynth, measureTestSuite } from './wall-time';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
   const quick = values.quick;
 
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = thisMachine();
   const measured: SuiteResults[] = [];
   const failures: string[] = [];
   const run = async (suite: Suite, measure: () => Promise<Row[]> | Row[]) => {
@@ -66,11 +67,15 @@ async function main(): Promise<void> {
   if (!quick) {
     const { file: page, stale } = updateBenchmarksPage();
     console.log(stale ? `${page}: tables rewritten from the results` : `${page}: tables already up to date`);
+    try {
+      console.log(updateReadmeFigures() ? 'README.md: figures rewritten from the results' : 'README.md: figures already up to date');
+    } catch (err) {
+      // The README also shows the container tier's figures; without them the bench's own still stand.
+      console.log(`README.md: figures not rewritten: ${(err as Error).message}`);
+    }
   }
   if (failures.length) throw new Error(`measurements that failed:\n${failures.join('\n')}`);
 }
-
-type Machine = BenchResults['machine'];
 
 /** Each suite says where it was measured: one kept from an earlier run may have been measured elsewhere. */
 interface SuiteResults {

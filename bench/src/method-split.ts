@@ -24,7 +24,12 @@ export interface Method {
 }
 
 export const METHODS: readonly Method[] = [
-  { name: 'earlier method: load generator in the bench, scheduler placement, machine Node', load: 'in the bench', pinned: false, node: 'machine' },
+  {
+    name: 'earlier method: load generator in the bench, scheduler placement, machine Node',
+    load: 'in the bench',
+    pinned: false,
+    node: 'machine',
+  },
   { name: 'load generator in its own process', load: 'own process', pinned: false, node: 'machine' },
   { name: 'and a CPU each', load: 'own process', pinned: true, node: 'machine' },
   { name: "and the image's Node: the suite's method", load: 'own process', pinned: true, node: 'image' },
@@ -46,7 +51,8 @@ async function measureOnce(method: Method, timing: Timing): Promise<LoadResult> 
       ...timing,
       serverPid: server.child.pid as number,
     };
-    const result = method.load === 'in the bench' ? await measureLoad(job) : await applyLoad(job, method.pinned ? PLACEMENT?.load : undefined);
+    const result =
+      method.load === 'in the bench' ? await measureLoad(job) : await applyLoad(job, method.pinned ? PLACEMENT?.load : undefined);
     assertClean(name, result);
     return result;
   } finally {
@@ -80,7 +86,9 @@ export async function measureMethodSplit(rounds: number, timing: Timing = TIMING
       metric: `${prefix}, ${method.name}, req/s`,
       ...measured((results[i] ?? []).map((result) => result.requestsPerSecond)),
       unit: 'req/s',
-      ...(i === 0 ? { note: `${timing.durationSeconds} s after ${timing.warmupSeconds} s of warm-up; a CPU each: ${placementNote()}` } : {}),
+      ...(i === 0
+        ? { note: `${timing.durationSeconds} s after ${timing.warmupSeconds} s of warm-up; a CPU each: ${placementNote()}` }
+        : {}),
     },
     { metric: `${prefix}, ${method.name}, server CPU per request`, ...measured(cpuPerRequest(i)), unit: 'µs' },
     ...(i === current

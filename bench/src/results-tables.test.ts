@@ -12,6 +12,7 @@ import {
   updateBenchmarksPage,
   withTables,
 } from './results-tables';
+import { readContainerColdStarts } from './container-cold-start';
 import { measured } from './stats';
 
 const FIXTURE: BenchResults = {
@@ -67,8 +68,24 @@ describe('the tables a reader sees', () => {
     const [first, ...rest] = FIXTURE.suites;
     const elsewhere = { cpus: 2, cpuModel: 'Intel(R) Xeon(R) Processor', memoryGiB: 24, node: 'v20.20.2' };
     const mixed = lines(renderResultsTables({ ...FIXTURE, suites: [{ ...first!, machine: elsewhere }, ...rest] }));
-    expect(mixed).toContain('**http**, measured 2026-11-29 17:50 UTC on 2 CPUs (Intel(R) Xeon(R) Processor), 24 GiB of memory, Node v20.20.2:');
+    expect(mixed).toContain(
+      '**http**, measured 2026-11-29 17:50 UTC on 2 CPUs (Intel(R) Xeon(R) Processor), 24 GiB of memory, Node v20.20.2:',
+    );
     expect(mixed).toContain('**lambda**, measured 2026-11-29 17:55 UTC:');
+  });
+
+  test('end with the container tier’s cold starts when they were recorded', () => {
+    const container = {
+      measuredAt: '2026-12-03T06:10:00.000Z',
+      machine: FIXTURE.machine,
+      rows: [{ metric: 'from Node process start: bundle − trivial handler', ...measured([30, 24, 27]), unit: 'ms' }],
+    };
+    const withContainer = lines(renderResultsTables(FIXTURE, container));
+    expect(withContainer.at(-5)).toMatch(
+      /^\*\*container\*\* \(`pnpm bench:container`: the image as Lambda runs it.*measured 2026-12-03 06:10 UTC:$/,
+    );
+    expect(withContainer.at(-1)).toBe('| from Node process start: bundle − trivial handler | 27.0 ms | 24.0 ms | 30.0 ms | 3 |');
+    expect(shown.join('\n')).not.toContain('**container**');
   });
 
   test('put each server’s CPU time per request beside its req/s, median, min and max', () => {
@@ -142,7 +159,7 @@ describe('the block in a page', () => {
 test('docs/benchmarks.md shows the tables that bench/results/latest.json renders (run pnpm bench:tables if not)', () => {
   const page = readFileSync(BENCHMARKS_PAGE, 'utf8');
   const { start, end } = findBlock(page, 'docs/benchmarks.md');
-  expect(page.slice(start, end)).toBe(renderBlock(readBenchResults()));
+  expect(page.slice(start, end)).toBe(renderBlock(readBenchResults(), readContainerColdStarts()));
 });
 
 describe('pnpm bench:tables', () => {
@@ -152,7 +169,7 @@ describe('pnpm bench:tables', () => {
   test('--check passes on the committed page and results', () => {
     const result = run('--check');
     expect(result.stderr).toBe('');
-    expect(result).toMatchObject({ status: 0, stdout: 'docs/benchmarks.md: tables up to date\n' });
+    expect(result).toMatchObject({ status: 0, stdout: 'docs/benchmarks.md tables: up to date\nREADME.md figures: up to date\n' });
   });
 
   test('refuses an unknown flag with exit 2 and the usage', () => {

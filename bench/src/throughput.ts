@@ -45,12 +45,7 @@ export type Target = keyof typeof TARGETS;
 
 /** Runs the load worker on its CPU (`cpu`, by default the placement's) and returns what it measured. */
 export function applyLoad(job: LoadJob, cpu = PLACEMENT?.load): Promise<LoadResult> {
-  const [command, args] = pinnedCommand(cpu, process.execPath, [
-    '--import',
-    'tsx',
-    join(__dirname, 'load-worker.ts'),
-    JSON.stringify(job),
-  ]);
+  const [command, args] = pinnedCommand(cpu, process.execPath, ['--import', 'tsx', join(__dirname, 'load-worker.ts'), JSON.stringify(job)]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -30,7 +30,7 @@ export function measureSynth(rounds: number): Row[] {
       unit: 's',
       goal: { direction: 'at-most', target: 3 },
     },
-    { metric: 'synth, the CDKTF app alone', ...measured(app), unit: 's', },
+    { metric: 'synth, the CDKTF app alone', ...measured(app), unit: 's' },
   ];
 }
 
@@ -55,7 +55,7 @@ export function measureTestSuite(rounds: number): Row[] {
       unit: 's',
       goal: { direction: 'at-most', target: 60 },
     },
-    { metric: 'terraform tier (offline terraform), no cache', ...measured(terraform), unit: 's', },
-    { metric: 'pnpm test, turbo cache', ...measured(cached), unit: 's', },
+    { metric: 'terraform tier (offline terraform), no cache', ...measured(terraform), unit: 's' },
+    { metric: 'pnpm test, turbo cache', ...measured(cached), unit: 's' },
   ];
 }
