@@ -5,7 +5,8 @@ import { join, relative } from 'node:path';
 export const BENCH_RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 
 const HANDLER_ROW = 'Lambda: switchyard handler, ALB event';
-const SERVER_CPU_ROW = 'HTTP: switchyard (logging on), server CPU per request';
+// As an ALB sends requests to a target: kept-alive connections, one request at a time on each.
+const SERVER_CPU_ROW = 'HTTP, no pipelining: switchyard (logging on), server CPU per request';
 
 /**
  * Lambda gives a function CPU in proportion to its memory: 1,769 MB is one full vCPU
