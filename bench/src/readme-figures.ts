@@ -2,8 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readContainerColdStarts, type ContainerColdStarts } from './container-cold-start';
 import { REPOSITORY_ROOT } from './paths';
-import { findBlock, machineText, readBenchResults, renderMarkdownTable, type BenchResults } from './results-tables';
-import { formatFigure, meetsGoal, type Row } from './stats';
+import {
+  findBlock,
+  goalCell,
+  machineText,
+  readBenchResults,
+  renderMarkdownTable,
+  verdictCell,
+  withUnit,
+  type BenchResults,
+} from './results-tables';
+import { formatFigure, type Row } from './stats';
 
 /*
  * The README's performance figures, rendered between `<!-- bench-figures:start -->` and
@@ -60,7 +69,7 @@ export const FIGURES: readonly Figure[] = [
   { label: 'the same from `podman run`: bundle / trivial handler', from: 'container', metric: 'from podman run: bundle / trivial handler' },
 ];
 
-const withUnit = (value: number, unit: string) => (unit === '×' ? `${formatFigure(value)}×` : `${formatFigure(value)} ${unit}`);
+const figure = (value: number, unit: string) => withUnit(formatFigure(value), unit);
 
 interface Found {
   row: Row;
@@ -75,26 +84,28 @@ function find(rows: readonly Found[], metric: string | RegExp, source: string): 
 
 /** The Markdown between the markers: when and where, then one line per figure. */
 export function renderReadmeFigures(bench: BenchResults, container: ContainerColdStarts | undefined): string {
-  const benchRows = bench.suites.flatMap((suite) => suite.rows.map((row) => ({ row, measuredAt: suite.measuredAt })));
+  const sources: Record<Figure['from'], { file: string; rows: Found[] } | undefined> = {
+    bench: {
+      file: 'bench/results/latest.json',
+      rows: bench.suites.flatMap((suite) => suite.rows.map((row) => ({ row, measuredAt: suite.measuredAt }))),
+    },
+    container: container && {
+      file: 'bench/results/container-cold-start.json',
+      rows: container.rows.map((row) => ({ row, measuredAt: container.measuredAt })),
+    },
+  };
   const used: Record<Figure['from'], Set<string>> = { bench: new Set(), container: new Set() };
   const lines = FIGURES.map(({ label, from, metric }) => {
-    if (from === 'container' && !container) throw new Error('bench/results/container-cold-start.json is missing; run pnpm bench:container');
-    const { row, measuredAt } =
-      from === 'bench'
-        ? find(benchRows, metric, 'bench/results/latest.json')
-        : find(
-            (container as ContainerColdStarts).rows.map((r) => ({ row: r, measuredAt: (container as ContainerColdStarts).measuredAt })),
-            metric,
-            'bench/results/container-cold-start.json',
-          );
+    const source = sources[from];
+    if (!source) throw new Error('bench/results/container-cold-start.json is missing; run pnpm bench:container');
+    const { row, measuredAt } = find(source.rows, metric, source.file);
     used[from].add(measuredAt.slice(0, 10));
-    const met = meetsGoal(row);
     return [
       label,
-      withUnit(row.value, row.unit),
-      row.spread ? `${withUnit(row.spread.min, row.unit)} – ${withUnit(row.spread.max, row.unit)}, ${row.spread.rounds} runs` : '',
-      row.goal ? `${row.goal.direction === 'at-least' ? '≥' : '≤'} ${withUnit(row.goal.target, row.unit)}` : '',
-      met === undefined ? '' : met ? 'met' : 'not met',
+      figure(row.value, row.unit),
+      row.spread ? `${figure(row.spread.min, row.unit)} – ${figure(row.spread.max, row.unit)}, ${row.spread.rounds} runs` : '',
+      goalCell(row),
+      verdictCell(row),
     ];
   });
   const days = (from: Figure['from']) => [...used[from]].sort().join(', ');

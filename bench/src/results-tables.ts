@@ -29,7 +29,8 @@ export function readBenchResults(path = LATEST_RESULTS): BenchResults {
   return JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
 }
 
-function withUnit(figure: string, unit: string): string {
+/** A formatted figure with its unit: "0.85×", "36.4 ms". */
+export function withUnit(figure: string, unit: string): string {
   return unit === '×' ? `${figure}×` : `${figure} ${unit}`;
 }
 
@@ -94,12 +95,12 @@ function throughputTable(pairs: ReadonlyArray<{ rate: Row; cpu: Row }>): string 
   return renderMarkdownTable(columns, rows);
 }
 
-function goalCell(row: Row): string {
+export function goalCell(row: Row): string {
   if (!row.goal) return '';
   return `${row.goal.direction === 'at-least' ? '≥' : '≤'} ${withUnit(formatFigure(row.goal.target), row.unit)}`;
 }
 
-function verdictCell(row: Row): string {
+export function verdictCell(row: Row): string {
   const met = meetsGoal(row);
   return met === undefined ? '' : met ? 'met' : 'not met';
 }
